@@ -1,0 +1,59 @@
+# Kizuna. `make run` and `make test` do all the set-up a fresh Debian machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app quizapp
+PORT ?= 5000
+WORKERS ?= 2
+CHROMIUM := /usr/lib/chromium/chromium
+
+.PHONY: run dev test check catalogs db chromium translations-extract translations-update translations-compile translations-check translations-status clean
+
+run: $(VENV)/.installed instance/config.py catalogs db  ## serve the app with gunicorn at http://127.0.0.1:$(PORT)
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - "quizapp:create_app()"
+
+dev: $(VENV)/.installed instance/config.py catalogs db  ## Flask's debug server, reloading on change
+	$(FLASK) --debug run --port $(PORT)
+
+test: $(VENV)/.installed instance/config.py chromium catalogs  ## every check and test
+	$(FLASK) translate check
+	$(FLASK) courses check
+	$(BIN)/pytest -q
+
+check: $(VENV)/.installed instance/config.py  ## check course files
+	$(FLASK) courses check
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -qq --upgrade pip
+	$(BIN)/pip install -qq -e '.[test,postgres]'
+	touch $@
+
+# A secret key generated once and kept in the instance folder (never committed).
+instance/config.py:
+	mkdir -p instance
+	$(PYTHON) -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+
+catalogs: $(VENV)/.installed instance/config.py
+	$(FLASK) translate compile >/dev/null
+
+db: $(VENV)/.installed instance/config.py
+	$(FLASK) db upgrade
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null)
+
+translations-extract: $(VENV)/.installed instance/config.py
+	$(FLASK) translate extract
+translations-update: translations-extract
+	$(FLASK) translate update
+translations-compile: catalogs
+translations-check: $(VENV)/.installed instance/config.py
+	$(FLASK) translate check
+translations-status: $(VENV)/.installed instance/config.py
+	$(FLASK) translate status
+
+clean:
+	rm -rf $(VENV) *.egg-info
+	find translations -name '*.mo' -delete

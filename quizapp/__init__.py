@@ -1,0 +1,113 @@
+"""Kizuna: localized lessons and quizzes on hikikomori, stigma and support."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, DefaultConfig
+
+log = logging.getLogger(__name__)
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start with this configuration."""
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, then ``instance/config.py``, then ``QUIZAPP_*``, then ``test_config``."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=str(PROJECT_ROOT / "static"))
+    configure_settings(app, test_config)
+    configure_database(app)
+    configure_i18n(app)
+    configure_content(app)
+    configure_security(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def configure_settings(app: Flask, test_config: dict | None) -> None:
+    """Load configuration in order of precedence and refuse to run without a secret key."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("QUIZAPP")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SECRET_KEY"] and not (app.debug or app.testing):
+        raise ConfigurationError(
+            "SECRET_KEY is not set. Put SECRET_KEY = '<a long random string>' in "
+            f"{Path(app.instance_path) / 'config.py'} or set QUIZAPP_SECRET_KEY "
+            "(`make run` creates one for you)."
+        )
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = "insecure-development-key"
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def configure_database(app: Flask) -> None:
+    """SQLAlchemy and Alembic: SQLite in the instance folder unless DATABASE_URL says otherwise."""
+    from .extensions import db, migrate
+
+    url = app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'quizapp.sqlite'}"
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", url)
+    if app.config["DATABASE_URL"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+
+
+def configure_i18n(app: Flask) -> None:
+    """Flask-Babel for the UI, shipped languages from CLDR, the ``courses`` domain for content."""
+    from flask_babel import get_locale
+
+    from .extensions import babel
+    from .i18n import ContentCatalogs, current_language, languages, make_language_converter, make_languages, select_locale
+
+    app.extensions["quizapp.languages"] = make_languages(app.config["LANGUAGES"])
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = app.config["TRANSLATIONS_DIR"]
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
+    babel.init_app(app, locale_selector=select_locale)
+    app.url_map.converters["lang"] = make_language_converter(app.config["LANGUAGES"])
+    app.extensions["quizapp.catalogs"] = ContentCatalogs(app.config["TRANSLATIONS_DIR"], watch=app.debug)
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        current_language=current_language,
+        languages=languages,
+    )
+
+
+def configure_content(app: Flask) -> None:
+    """The course library, parsed now so a broken course is logged at start-up, not on first visit."""
+    from .content.repository import ContentRepository
+
+    repository = ContentRepository(app.config["COURSES_DIR"], app.extensions["quizapp.catalogs"], watch=app.debug)
+    app.extensions["quizapp.content"] = repository
+    repository.library  # noqa: B018 - parse (and log errors) at start-up
+
+
+def configure_security(app: Flask) -> None:
+    """CSRF for every form and security headers on every response."""
+    from .extensions import csrf
+    from .security import add_security_headers
+
+    csrf.init_app(app)
+    app.after_request(add_security_headers)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the features."""
+    from . import errors, help, library, web
+
+    app.register_blueprint(web.bp)
+    app.register_blueprint(library.bp)
+    app.register_blueprint(help.bp)
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """``flask courses …`` and ``flask translate …``."""
+    from .cli import courses_cli, translate_cli
+
+    app.cli.add_command(courses_cli)
+    app.cli.add_command(translate_cli)

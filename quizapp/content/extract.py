@@ -1,0 +1,50 @@
+"""Babel extractor for course files (``[courses: courses/**.yml]`` in ``babel.cfg``).
+
+It runs the same parser as the app and yields the translation units whose text lives in the file Babel
+hands over, each with its ``msgctxt`` (course, lesson) and a translator comment naming the item.
+"""
+
+from pathlib import Path
+
+from .parser import COURSE_FILE, HELP_FILE, NOTES_SUFFIX, parse_course, parse_help
+
+
+class CourseFileError(ValueError):
+    """A course file did not parse: extraction must not silently drop its strings."""
+
+
+def extract_courses(fileobj, keywords, comment_tags, options):
+    """Yield ``(lineno, "pgettext", (context, message), [comment])`` for one course file."""
+    path = Path(fileobj.name).resolve()
+    for text in texts_in_file(path):
+        yield text.line, "pgettext", (text.context, text.source), [f"i18n: {text.comment}"]
+
+
+def texts_in_file(path: Path):
+    """The translation units defined in ``path`` (a course, lesson, notes or help file)."""
+    if path.name == HELP_FILE and not (path.parent / COURSE_FILE).exists():
+        directory, resources, errors = parse_help(path)
+        _raise_on(errors)
+        if directory:
+            yield directory.name
+            yield directory.description
+        for entries in resources.values():
+            for resource in entries:
+                yield from (resource.name, resource.description, resource.hours)
+        return
+    folder = path.parent
+    course, errors = parse_course(folder)
+    _raise_on(errors)
+    if path.name == COURSE_FILE:
+        yield from (course.title, course.summary, course.audience)
+        return
+    lesson_id = path.name.removesuffix(NOTES_SUFFIX).removesuffix(".md")
+    lesson = course.lesson(lesson_id)
+    for text in lesson.texts():
+        if text.path.resolve() == path:
+            yield text
+
+
+def _raise_on(errors) -> None:
+    if errors:
+        raise CourseFileError("course files have errors; run `flask --app quizapp courses check`:\n" + "\n".join(map(str, errors)))

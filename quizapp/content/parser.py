@@ -1,0 +1,424 @@
+"""The one parser of ``courses/``.
+
+``load_library(root)`` reads every course folder and ``help.yml`` and returns a :class:`Library` of what
+parsed, with a list of :class:`ContentError` for what did not. A course with any error is left out as a
+whole (the rest of the library still loads), so a broken file never half-shows a lesson.
+"""
+
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from .errors import ErrorList
+from .models import Block, Contact, Course, HelpDirectory, HelpResource, Lesson, Library, Source, Text
+from .schema import Field, check_record, check_value
+from .yamlfile import LineList, load_yaml
+
+COURSE_FILE = "course.yml"
+HELP_FILE = "help.yml"
+NOTES_SUFFIX = ".notes.md"
+CITATION = re.compile(r"\[@([^\]\s]*)\]")
+ANY_SOURCE = object()  # known_sources value that skips the citation check
+
+COURSE_FIELDS = [
+    Field("id", "id"),
+    Field("title", "text"),
+    Field("summary", "text"),
+    Field("audience", "text"),
+    Field("minutes", "int"),
+    Field("source_language", "text"),
+    Field("lessons", "records"),
+]
+LESSON_FIELDS = [
+    Field("title", "text"),
+    Field("minutes", "int"),
+    Field("objectives", "texts"),
+    Field("content_warning", "text", required=False),
+    Field("sources", "records"),
+]
+SOURCE_FIELDS = [Field("id", "id"), Field("citation", "text"), Field("url", "url", required=False)]
+HELP_FIELDS = [Field("directory", "mapping"), Field("countries", "mapping")]
+DIRECTORY_FIELDS = [
+    Field("name", "text"),
+    Field("url", "url"),
+    Field("description", "text"),
+    Field("verified_on", "date"),
+    Field("source", "text"),
+]
+RESOURCE_FIELDS = [
+    Field("id", "id"),
+    Field("name", "text"),
+    Field("description", "text"),
+    Field("hours", "text"),
+    Field("contact", "records"),
+    Field("verified_on", "date"),
+    Field("source", "text"),
+]
+CONTACT_FIELDS = [Field("kind", "text"), Field("value", "text")]
+CONTACT_KINDS = ("phone", "sms", "chat", "web")
+
+# Commonmark without raw HTML: an author's (or translator's) <script> stays text. Output is sanitized too.
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def load_library(root: Path) -> Library:
+    """Parse the whole ``courses/`` folder at ``root``."""
+    root = Path(root)
+    courses, errors = {}, []
+    for folder in sorted(path for path in root.iterdir() if path.is_dir() and not path.name.startswith((".", "_"))):
+        course, course_errors = parse_course(folder)
+        errors.extend(course_errors)
+        if course is not None and not course_errors:
+            courses[course.id] = course
+    directory, resources, help_errors = parse_help(root / HELP_FILE)
+    errors.extend(help_errors)
+    return Library(courses=courses, help_directory=directory, help_resources=resources, errors=tuple(errors))
+
+
+def parse_course(folder: Path) -> tuple[Course | None, list]:
+    """Parse one course folder; return the course (None if unusable) and its errors."""
+    path = folder / COURSE_FILE
+    errors = ErrorList(path)
+    if not path.is_file():
+        errors.add(1, f"course folder '{folder.name}' has no {COURSE_FILE}")
+        return None, errors
+    data = load_yaml(_read(path, errors), errors)
+    if not errors and data is None:
+        errors.add(1, "the course file is empty; expected the keys id, title, summary, audience, minutes, source_language, lessons")
+    values = check_record(data, COURSE_FIELDS, "the course file", errors, 1) if data is not None else None
+    if not values:
+        return None, errors
+    course_id = values.get("id", folder.name)
+    if "id" in values and values["id"] != folder.name:
+        errors.add(data.line_of("id"), f"course id '{values['id']}' must match its folder name '{folder.name}'")
+    lesson_ids = _lesson_ids(values.get("lessons", LineList()), errors)
+    lessons, lesson_errors = [], []
+    for lesson_id in lesson_ids:
+        lesson, errors_in_lesson = parse_lesson(folder / f"{lesson_id}.md", course_id, errors, data["lessons"], lesson_ids)
+        lesson_errors.extend(errors_in_lesson)
+        if lesson:
+            lessons.append(lesson)
+    all_errors = list(errors) + lesson_errors + _unlisted_lesson_files(folder, lesson_ids)
+    if all_errors or len(values) < len(COURSE_FIELDS):
+        return None, all_errors
+    ctx = course_id
+
+    def text(key: str) -> Text:
+        return Text(values[key], ctx, f"course {course_id}: {key}", path, data.line_of(key))
+
+    course = Course(
+        id=course_id,
+        title=text("title"),
+        summary=text("summary"),
+        audience=text("audience"),
+        minutes=values["minutes"],
+        source_language=values["source_language"],
+        lessons=tuple(lessons),
+        path=folder,
+    )
+    return course, []
+
+
+def _lesson_ids(items: LineList, errors) -> list[str]:
+    """Validate the ``lessons`` list: ids, no duplicates."""
+    seen, ids = set(), []
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        lesson_id = check_value(item, "id", line, "each item of 'lessons'", errors)
+        if lesson_id is None:
+            continue
+        if lesson_id in seen:
+            errors.add(line, f"duplicate lesson id '{lesson_id}' in 'lessons': each lesson may be listed once")
+            continue
+        seen.add(lesson_id)
+        ids.append(lesson_id)
+    return ids
+
+
+def _unlisted_lesson_files(folder: Path, lesson_ids: list[str]) -> list:
+    """Lesson files nobody listed: almost always a typo in ``lessons``."""
+    errors = []
+    for path in sorted(folder.glob("*.md")):
+        lesson_id = path.name.removesuffix(NOTES_SUFFIX).removesuffix(".md")
+        if lesson_id not in lesson_ids:
+            file_errors = ErrorList(path)
+            file_errors.add(1, f"'{path.name}' is not listed under 'lessons' in {COURSE_FILE}; add '{lesson_id}' there or remove the file")
+            errors.extend(file_errors)
+    return errors
+
+
+def parse_lesson(path: Path, course_id: str, course_errors, lessons_list: LineList, lesson_ids: list[str]):
+    """Parse ``<lesson>.md`` and its facilitator notes; return the lesson (or None) and errors."""
+    lesson_id = path.stem
+    errors = ErrorList(path)
+    if not path.is_file():
+        index = lesson_ids.index(lesson_id)
+        course_errors.add(_item_line(lessons_list, lesson_id, index), f"lesson '{lesson_id}' is listed but {path.name} does not exist")
+        return None, []
+    text = _read(path, errors)
+    header, body, body_line = split_header(text, errors)
+    values = None
+    data = None
+    if header is not None:
+        data = load_yaml(header, errors, first_line=2)
+        if data is None and not errors:
+            errors.add(2, "the metadata header is empty; expected the keys title, minutes, objectives, sources")
+        elif data is not None:
+            values = check_record(data, LESSON_FIELDS, "the lesson header", errors, 2)
+    ctx = f"{course_id}/{lesson_id}"
+    sources = _sources(values.get("sources", LineList()) if values else LineList(), errors)
+    # With a broken header the sources are unknown: don't report every citation as broken too.
+    known = {source.id for source in sources} if values and "sources" in values else ANY_SOURCE
+    blocks = parse_markdown(body, body_line, ctx, path, errors, known_sources=known)
+    notes_path = path.with_name(lesson_id + NOTES_SUFFIX)
+    notes_errors = ErrorList(notes_path)
+    notes = ()
+    if notes_path.is_file():
+        notes = parse_markdown(_read(notes_path, notes_errors), 1, ctx + "/notes", notes_path, notes_errors, known_sources=None)
+    else:
+        errors.add(1, f"facilitator notes are missing: expected a file {notes_path.name} beside the lesson")
+    all_errors = list(errors) + list(notes_errors)
+    if all_errors or not values or len(values) < sum(f.required for f in LESSON_FIELDS):
+        return None, all_errors
+
+    def unit(key: str, value: str, label: str) -> Text:
+        return Text(value, ctx, f"course {course_id}, lesson {lesson_id}: {label}", path, data.line_of(key))
+
+    objectives = values["objectives"]
+    lesson = Lesson(
+        id=lesson_id,
+        course_id=course_id,
+        title=unit("title", values["title"], "title"),
+        minutes=values["minutes"],
+        objectives=tuple(
+            Text(item.strip(), ctx, f"course {course_id}, lesson {lesson_id}: learning objective {n}", path, objectives.line_of(n - 1))
+            for n, item in enumerate(objectives, 1)
+        ),
+        content_warning=unit("content_warning", values["content_warning"], "content warning") if "content_warning" in values else None,
+        sources=tuple(sources),
+        blocks=blocks,
+        notes=notes,
+        path=path,
+    )
+    return lesson, []
+
+
+def _item_line(items: LineList, value, index: int) -> int:
+    return items.line_of(index) if index < len(items) else items.line
+
+
+def split_header(text: str, errors) -> tuple[str | None, str, int]:
+    """Split a lesson into its YAML header and Markdown body; return (header, body, body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        errors.add(1, "a lesson must start with a metadata header: a line '---', YAML keys, then another '---'")
+        return None, text, 1
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    errors.add(1, "the metadata header is not closed: expected a line '---' after the YAML keys")
+    return None, "", len(lines)
+
+
+def _sources(items: LineList, errors) -> list[Source]:
+    sources, seen = [], set()
+    for index, item in enumerate(items):
+        values = check_record(item, SOURCE_FIELDS, "a source", errors, items.line_of(index))
+        if not values or "id" not in values or "citation" not in values:
+            continue
+        if values["id"] in seen:
+            errors.add(item.line_of("id"), f"duplicate source id '{values['id']}': each source of a lesson needs its own id")
+            continue
+        seen.add(values["id"])
+        sources.append(Source(values["id"], values["citation"], values.get("url")))
+    return sources
+
+
+def parse_markdown(body: str, first_line: int, ctx: str, path: Path, errors, known_sources: set | None) -> tuple[Block, ...]:
+    """Split Markdown into translatable blocks: headings, paragraphs, and list items.
+
+    Only what translates cleanly unit by unit is allowed; anything else is reported with its line.
+    ``known_sources`` (None to skip the check) are the ids ``[@id]`` markers may cite.
+    """
+    tokens = _markdown.parse(body)
+    blocks: list[Block] = []
+    index = 0
+    counters = {"heading": 0, "paragraph": 0, "list item": 0}
+
+    def unit(inline, label: str) -> Text:
+        counters[label] += 1
+        line = first_line + (inline.map[0] if inline.map else 0)
+        _check_citations(inline.content, line, errors, known_sources)
+        comment = f"{ctx.replace('/', ', ', 1) if '/' in ctx else ctx}: {label} {counters[label]}"
+        return Text(inline.content.strip(), ctx, comment, path, line)
+
+    while index < len(tokens):
+        token = tokens[index]
+        line = first_line + (token.map[0] if token.map else 0)
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+            if level not in (2, 3):
+                errors.add(line, f"heading level {level} is not allowed: use '##' or '###' (the lesson title is the page's main heading)")
+            blocks.append(Block("heading", (unit(tokens[index + 1], "heading"),), level=level))
+            index += 3
+        elif token.type == "paragraph_open":
+            blocks.append(Block("paragraph", (unit(tokens[index + 1], "paragraph"),)))
+            index += 3
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            items, index = _list_items(tokens, index, first_line, errors, unit)
+            blocks.append(Block(token.type.removesuffix("_open"), tuple(items)))
+        else:
+            errors.add(line, f"unsupported Markdown ({_describe_token(token)}): use headings, paragraphs and simple lists")
+            index = _skip_block(tokens, index)
+    return tuple(blocks)
+
+
+def _list_items(tokens, index: int, first_line: int, errors, unit):
+    """Read one flat list starting at ``tokens[index]``; return its item texts and the next index."""
+    close = tokens[index].type.replace("_open", "_close")
+    depth, items = 0, []
+    index += 1
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == close and depth == 0:
+            return items, index + 1
+        if token.type == "list_item_open":
+            paragraphs = []
+            index += 1
+            while tokens[index].type != "list_item_close":
+                inner = tokens[index]
+                if inner.type == "paragraph_open":
+                    paragraphs.append(tokens[index + 1])
+                    index += 3
+                else:
+                    line = first_line + (inner.map[0] if inner.map else 0)
+                    errors.add(line, f"unsupported Markdown inside a list item ({_describe_token(inner)}): a list item must be one line of text")
+                    index = _skip_block(tokens, index)
+            if len(paragraphs) > 1:
+                line = first_line + (paragraphs[1].map[0] if paragraphs[1].map else 0)
+                errors.add(line, "a list item must be a single paragraph; remove the blank line inside it")
+            if paragraphs:
+                items.append(unit(paragraphs[0], "list item"))
+            index += 1
+            continue
+        index += 1
+    return items, index
+
+
+def _skip_block(tokens, index: int) -> int:
+    """Index after the block that starts at ``tokens[index]`` (matching nesting)."""
+    token = tokens[index]
+    if token.nesting != 1:
+        return index + 1
+    depth = 0
+    while index < len(tokens):
+        depth += tokens[index].nesting
+        index += 1
+        if depth == 0:
+            return index
+    return index
+
+
+def _describe_token(token) -> str:
+    names = {
+        "blockquote_open": "a block quote",
+        "code_block": "an indented code block",
+        "fence": "a fenced code block",
+        "hr": "a horizontal rule",
+        "html_block": "raw HTML",
+        "bullet_list_open": "a nested list",
+        "ordered_list_open": "a nested list",
+    }
+    return names.get(token.type, token.type.removesuffix("_open").replace("_", " "))
+
+
+def _check_citations(content: str, line: int, errors, known_sources: set | None) -> None:
+    if known_sources is ANY_SOURCE:
+        return
+    for match in CITATION.finditer(content):
+        source_id = match.group(1)
+        if known_sources is None:
+            errors.add(line, f"citation '[@{source_id}]' is only allowed in a lesson's text, where its sources are listed")
+        elif source_id not in known_sources:
+            expected = ", ".join(sorted(known_sources)) or "none declared"
+            errors.add(line, f"citation '[@{source_id}]' names no source of this lesson; declared sources: {expected}")
+
+
+def parse_help(path: Path):
+    """Parse ``help.yml``: the worldwide directory and help lines by country code."""
+    errors = ErrorList(path)
+    if not path.is_file():
+        errors.add(1, f"{HELP_FILE} is missing: the help page needs at least the worldwide directory")
+        return None, {}, list(errors)
+    data = load_yaml(_read(path, errors), errors)
+    values = check_record(data, HELP_FIELDS, "the help file", errors, 1) if data is not None else None
+    if not values:
+        return None, {}, list(errors)
+    directory = None
+    if "directory" in values:
+        entry = check_record(values["directory"], DIRECTORY_FIELDS, "'directory'", errors, data.line_of("directory"))
+        if entry and len(entry) == len(DIRECTORY_FIELDS):
+            raw = values["directory"]
+            directory = HelpDirectory(
+                name=Text(entry["name"], "help", "help page: worldwide directory name", path, raw.line_of("name")),
+                description=Text(entry["description"], "help", "help page: worldwide directory description", path, raw.line_of("description")),
+                url=entry["url"],
+                verified_on=entry["verified_on"],
+                source=entry["source"],
+            )
+    resources = {}
+    for country, entries in values.get("countries", {}).items():
+        line = values["countries"].line_of(country)
+        if not (isinstance(country, str) and re.match(r"^[A-Z]{2}$", country)):
+            errors.add(line, f"country '{country}' must be a two-letter ISO 3166 code in capitals, such as JP")
+            continue
+        if not isinstance(entries, LineList) or not entries:
+            errors.add(line, f"country {country} must have a list of help lines")
+            continue
+        resources[country] = tuple(_help_resources(country, entries, path, errors))
+    if errors:
+        return None, {}, list(errors)
+    return directory, resources, []
+
+
+def _help_resources(country: str, entries: LineList, path: Path, errors):
+    seen = set()
+    for index, raw in enumerate(entries):
+        entry = check_record(raw, RESOURCE_FIELDS, f"a help line of {country}", errors, entries.line_of(index))
+        if not entry or len(entry) < len(RESOURCE_FIELDS):
+            continue
+        if entry["id"] in seen:
+            errors.add(raw.line_of("id"), f"duplicate help line id '{entry['id']}' in {country}")
+            continue
+        seen.add(entry["id"])
+        contacts = []
+        for n, contact in enumerate(entry["contact"]):
+            item = check_record(contact, CONTACT_FIELDS, "a contact", errors, entry["contact"].line_of(n))
+            if item and len(item) == 2:
+                if item["kind"] not in CONTACT_KINDS:
+                    errors.add(contact.line_of("kind"), f"contact kind '{item['kind']}' is unknown; expected one of: {', '.join(CONTACT_KINDS)}")
+                    continue
+                contacts.append(Contact(item["kind"], item["value"]))
+
+        def text(key: str) -> Text:
+            return Text(entry[key], "help", f"help page: {country} {entry['id']} {key}", path, raw.line_of(key))
+
+        yield HelpResource(
+            id=entry["id"],
+            country=country,
+            name=text("name"),
+            description=text("description"),
+            hours=text("hours"),
+            contacts=tuple(contacts),
+            verified_on=entry["verified_on"],
+            source=entry["source"],
+        )
+
+
+def _read(path: Path, errors) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        errors.add(1, f"the file is not valid UTF-8 (byte {exc.start}); save it as UTF-8")
+        return ""

@@ -1,0 +1,106 @@
+"""Turning parsed content into safe, localized HTML.
+
+Course text and translations are untrusted: Markdown is rendered without raw HTML and the result is
+sanitized with nh3. A unit without a current translation falls back to the source text and says so
+(its own ``lang``/``dir`` and a visible mark): never a crash, never a silent switch of language.
+"""
+
+from dataclasses import dataclass
+
+import nh3
+from markupsafe import Markup, escape
+
+from .models import Block, Source, Text
+from .parser import CITATION, _markdown
+
+ALLOWED_TAGS = {"a", "strong", "em", "code", "sup", "br", "span"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "sup": {"class"}, "span": {"class"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A piece of content in the language it is shown in."""
+
+    html: Markup
+    lang: str
+    dir: str
+    translated: bool
+
+
+@dataclass(frozen=True)
+class RenderedBlock:
+    """A rendered heading, paragraph or list (``items`` holds one entry for a heading or paragraph)."""
+
+    kind: str
+    items: tuple[Localized, ...]
+    level: int = 0
+
+
+def sanitize(html: str) -> Markup:
+    """Keep only inline formatting and safe links."""
+    return Markup(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+        )
+    )
+
+
+def render_inline(markdown_text: str, sources: tuple[Source, ...] = ()) -> Markup:
+    """Render one unit of inline Markdown, turning ``[@id]`` into a numbered link to its source."""
+    html = _markdown.renderInline(markdown_text)
+    numbers = {source.id: number for number, source in enumerate(sources, 1)}
+
+    def cite(match) -> str:
+        number = numbers.get(match.group(1))
+        if number is None:
+            return ""  # a translator's stray marker: drop it rather than show syntax
+        return f'<sup class="cite"><a href="#source-{match.group(1)}">{number}</a></sup>'
+
+    return sanitize(CITATION.sub(cite, html))
+
+
+class Localizer:
+    """Localizes content units for one shipped language, against the ``courses`` catalogs."""
+
+    def __init__(self, language, catalogs, source_language):
+        self.language = language
+        self.catalogs = catalogs
+        self.source_language = source_language
+
+    def _translate(self, text: Text) -> tuple[str, bool]:
+        if self.language.tag == self.source_language.tag:
+            return text.source, True
+        translated = self.catalogs.lookup(self.language.babel_id, text.context, text.source)
+        return (translated, True) if translated else (text.source, False)
+
+    def _wrap(self, html: Markup, translated: bool) -> Localized:
+        language = self.language if translated else self.source_language
+        return Localized(html, language.tag, language.dir, translated)
+
+    def text(self, text: Text | None) -> Localized | None:
+        """A plain-text unit (titles, objectives), escaped."""
+        if text is None:
+            return None
+        value, translated = self._translate(text)
+        return self._wrap(escape(value), translated)
+
+    def markdown(self, text: Text, sources: tuple[Source, ...] = ()) -> Localized:
+        """An inline-Markdown unit, rendered and sanitized."""
+        value, translated = self._translate(text)
+        return self._wrap(render_inline(value, sources), translated)
+
+    def blocks(self, blocks: tuple[Block, ...], sources: tuple[Source, ...] = ()) -> tuple[RenderedBlock, ...]:
+        """Render a lesson body or facilitator notes."""
+        return tuple(
+            RenderedBlock(block.kind, tuple(self.markdown(text, sources) for text in block.texts), block.level)
+            for block in blocks
+        )
+
+    def is_complete(self, texts) -> bool:
+        """True when every unit has a current translation in this language."""
+        return all(self._translate(text)[1] for text in texts)

@@ -1,0 +1,95 @@
+"""The course library as the app sees it: parsed once, reloaded on change in debug, errors logged.
+
+Rendered lessons are cached per language: they are pure functions of files that only change on deploy,
+so every worker on every server computes the same thing and nothing here is session state.
+"""
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..i18n import Language, make_languages
+from .models import Course, Lesson, Library
+from .parser import load_library
+from .render import Localized, Localizer, RenderedBlock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LessonView:
+    """Everything a lesson page shows, in one language."""
+
+    title: Localized
+    objectives: tuple[Localized, ...]
+    content_warning: Localized | None
+    blocks: tuple[RenderedBlock, ...]
+    notes: tuple[RenderedBlock, ...]
+
+
+class ContentRepository:
+    """Access to the parsed library and its localized rendering."""
+
+    def __init__(self, root: Path, catalogs, watch: bool = False):
+        self.root = Path(root)
+        self.catalogs = catalogs
+        self.watch = watch
+        self._stamp = None
+        self._library = None
+        self._views: dict = {}
+
+    @property
+    def library(self) -> Library:
+        """The parsed library (parsed again when a file changed and ``watch`` is on)."""
+        stamp = self._files_stamp() if self.watch or self._library is None else self._stamp
+        if self._library is None or stamp != self._stamp:
+            self._library = load_library(self.root)
+            self._stamp = stamp
+            self._views.clear()
+            for error in self._library.errors:
+                log.error("course file skipped: %s", error)
+        return self._library
+
+    def _files_stamp(self):
+        return tuple(sorted((str(p), p.stat().st_mtime) for p in self.root.rglob("*") if p.is_file()))
+
+    def courses(self) -> list[Course]:
+        """Courses in library order."""
+        return list(self.library.courses.values())
+
+    def course(self, course_id: str) -> Course | None:
+        """One course by id."""
+        return self.library.courses.get(course_id)
+
+    def localizer(self, language: Language, source_tag: str = "en") -> Localizer:
+        """A localizer from ``source_tag`` into ``language``."""
+        source = language if language.tag == source_tag else make_languages([source_tag])[source_tag]
+        return Localizer(language, self.catalogs, source)
+
+    def lesson_view(self, course: Course, lesson: Lesson, language: Language) -> LessonView:
+        """The lesson rendered in ``language`` (cached)."""
+        self.library  # noqa: B018 - refresh first, so a reload clears stale views
+        key = (course.id, lesson.id, language.tag, id(self.catalogs.get(language.babel_id)))
+        view = self._views.get(key)
+        if view is None:
+            localize = self.localizer(language, course.source_language)
+            view = LessonView(
+                title=localize.text(lesson.title),
+                objectives=tuple(localize.text(item) for item in lesson.objectives),
+                content_warning=localize.text(lesson.content_warning),
+                blocks=localize.blocks(lesson.blocks, lesson.sources),
+                notes=localize.blocks(lesson.notes),
+            )
+            self._views[key] = view
+        return view
+
+    def complete_languages(self, course: Course, languages) -> list[Language]:
+        """The shipped languages in which every unit of ``course`` has a current translation."""
+        result = []
+        for language in languages:
+            key = (course.id, "complete", language.tag, id(self.catalogs.get(language.babel_id)))
+            if key not in self._views:
+                self._views[key] = self.localizer(language, course.source_language).is_complete(course.texts())
+            if self._views[key]:
+                result.append(language)
+        return result

@@ -1,0 +1,66 @@
+"""What every localized page shares: the ``/<lang>/`` prefix, the language cookie, the root redirect."""
+
+from flask import Blueprint, g, redirect, request, url_for
+
+from .i18n import LANGUAGE_COOKIE, languages, negotiate_language
+
+bp = Blueprint("web", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/")
+def root():
+    """Send the visitor to their language: remembered, else negotiated from Accept-Language."""
+    response = redirect(url_for("library.index", lang=negotiate_language()))
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def localized_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint whose routes all live under ``/<lang>/``."""
+    blueprint = Blueprint(name, import_name, url_prefix="/<lang:lang>", template_folder="templates")
+    blueprint.url_value_preprocessor(pull_language)
+    blueprint.url_defaults(add_language)
+    blueprint.after_request(remember_language)
+    return blueprint
+
+
+def pull_language(endpoint, values) -> None:
+    """Take the language out of the URL values and make it the request's language."""
+    g.language = languages()[values.pop("lang")]
+
+
+def add_language(endpoint, values) -> None:
+    """Keep the current language when building URLs, unless another is asked for."""
+    if "lang" not in values and g.get("language"):
+        values["lang"] = g.language.tag
+
+
+def remember_language(response):
+    """Remember the visitor's choice so ``/`` brings them back to it."""
+    tag = g.language.tag
+    if request.cookies.get(LANGUAGE_COOKIE) != tag:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            tag,
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=True,
+        )
+    return response
+
+
+def same_page_in(tag: str) -> str:
+    """The URL of the current page in another language (the library index if there is no page)."""
+    if request.endpoint and request.url_rule and "lang" in request.url_rule.arguments:
+        values = dict(request.view_args or {}, lang=tag)
+        return url_for(request.endpoint, **values, **request.args.to_dict())
+    return url_for("library.index", lang=tag)
+
+
+@bp.app_context_processor
+def inject_page_helpers():
+    """Helpers every template needs."""
+    return {"same_page_in": same_page_in}

@@ -1,0 +1,77 @@
+"""Shared fixtures: an app on a throwaway database, its client and CLI runner, course-file factories."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from quizapp import create_app
+from quizapp.catalogs import Catalogs
+from quizapp.config import PROJECT_ROOT, DefaultConfig
+
+from .support import DATA, SHIPPED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """The real catalogs, compiled once, as `make catalogs` does."""
+    Catalogs(PROJECT_ROOT, Path(DefaultConfig.TRANSLATIONS_DIR), SHIPPED, "en").compile()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build an app with extra configuration on a throwaway SQLite database."""
+
+    def factory(**config):
+        settings = {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}"}
+        settings.update(config)
+        return create_app(settings)
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app):
+    """The app on the real course library and catalogs."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def course_tree(tmp_path):
+    """A writable copy of the fixture library (one sample course and a help file)."""
+    target = tmp_path / "courses"
+    shutil.copytree(DATA / "courses", target)
+    return target
+
+
+@pytest.fixture
+def write_catalog(tmp_path):
+    """Compile a catalog of the given translations into a throwaway translations folder."""
+    directory = tmp_path / "translations"
+
+    def write(tag: str, domain: str, entries: dict) -> Path:
+        catalog = Catalog(locale=Locale.parse(tag, sep="-"), domain=domain)
+        for (context, msgid), msgstr in entries.items():
+            catalog.add(msgid, msgstr, context=context)
+        path = directory / str(Locale.parse(tag, sep="-")) / "LC_MESSAGES" / f"{domain}.mo"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fileobj:
+            write_mo(fileobj, catalog)
+        return directory
+
+    return write

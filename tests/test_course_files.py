@@ -1,0 +1,169 @@
+"""Course files: every kind of error is reported as file:line, all at once."""
+
+from pathlib import Path
+
+from quizapp.content import load_library
+
+
+def errors_of(tree: Path) -> list[str]:
+    """The library's errors as `relative/path:line: message` strings."""
+    return [f"{error.path.relative_to(tree)}:{error.line}: {error.message}" for error in load_library(tree).errors]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def test_fixture_library_parses_without_errors(course_tree):
+    library = load_library(course_tree)
+    assert library.errors == ()
+    course = library.courses["sample-course"]
+    assert [lesson.id for lesson in course.lessons] == ["first-lesson", "second-lesson"]
+    first = course.lessons[0]
+    assert [block.kind for block in first.blocks] == ["heading", "paragraph", "bullet_list"]
+    assert first.blocks[2].texts[1].source == "Second item with **bold** text."
+    assert first.blocks[1].texts[0].line == 15
+    assert library.help_resources["JP"][0].verified_on == "2024-09"
+
+
+def test_unknown_key_names_file_line_and_expected_keys(course_tree):
+    edit(course_tree / "sample-course/course.yml", "minutes: 10\n", "minutes: 10\nduration: 10\n")
+    assert errors_of(course_tree) == [
+        "sample-course/course.yml:6: unknown key 'duration' in the course file; "
+        "expected one of: id, title, summary, audience, minutes, source_language, lessons"
+    ]
+
+
+def test_missing_key_is_reported(course_tree):
+    edit(course_tree / "sample-course/course.yml", "summary: A course used by the tests.\n", "")
+    assert errors_of(course_tree) == ["sample-course/course.yml:1: missing key 'summary' in the course file (expected text)"]
+
+
+def test_wrong_type_says_what_was_found(course_tree):
+    edit(course_tree / "sample-course/first-lesson.md", "minutes: 4", "minutes: four")
+    assert errors_of(course_tree) == [
+        "sample-course/first-lesson.md:3: 'minutes' in the lesson header must be a whole number above zero, found the text 'four'"
+    ]
+
+
+def test_duplicate_lesson_id_is_reported(course_tree):
+    edit(course_tree / "sample-course/course.yml", "  - second-lesson\n", "  - second-lesson\n  - first-lesson\n")
+    assert errors_of(course_tree) == [
+        "sample-course/course.yml:10: duplicate lesson id 'first-lesson' in 'lessons': each lesson may be listed once"
+    ]
+
+
+def test_duplicate_source_id_is_reported(course_tree):
+    edit(
+        course_tree / "sample-course/first-lesson.md",
+        "    url: https://example.org/a\n",
+        "    url: https://example.org/a\n  - id: source-a\n    citation: Again.\n",
+    )
+    assert errors_of(course_tree) == [
+        "sample-course/first-lesson.md:12: duplicate source id 'source-a': each source of a lesson needs its own id"
+    ]
+
+
+def test_duplicate_yaml_key_is_reported(course_tree):
+    edit(course_tree / "sample-course/course.yml", "minutes: 10\n", "minutes: 10\nminutes: 12\n")
+    assert errors_of(course_tree) == ["sample-course/course.yml:6: duplicate key 'minutes': each key may appear only once"]
+
+
+def test_lesson_listed_without_file_is_a_broken_reference(course_tree):
+    (course_tree / "sample-course/second-lesson.md").unlink()
+    (course_tree / "sample-course/second-lesson.notes.md").unlink()
+    assert errors_of(course_tree) == [
+        "sample-course/course.yml:9: lesson 'second-lesson' is listed but second-lesson.md does not exist"
+    ]
+
+
+def test_citation_of_unknown_source_is_a_broken_reference(course_tree):
+    edit(course_tree / "sample-course/first-lesson.md", "[@source-a]", "[@source-z]")
+    assert errors_of(course_tree) == [
+        "sample-course/first-lesson.md:15: citation '[@source-z]' names no source of this lesson; declared sources: source-a"
+    ]
+
+
+def test_missing_facilitator_notes_are_reported(course_tree):
+    (course_tree / "sample-course/second-lesson.notes.md").unlink()
+    assert errors_of(course_tree) == [
+        "sample-course/second-lesson.md:1: facilitator notes are missing: expected a file second-lesson.notes.md beside the lesson"
+    ]
+
+
+def test_yaml_syntax_error_gives_the_line(course_tree):
+    edit(course_tree / "sample-course/course.yml", "title: Sample course\n", "title: [Sample course\n")
+    errors = errors_of(course_tree)
+    assert len(errors) == 1
+    assert errors[0].startswith("sample-course/course.yml:2: YAML syntax error while parsing a flow sequence started here:")
+
+
+def test_yaml_syntax_error_in_lesson_header_counts_file_lines(course_tree):
+    edit(course_tree / "sample-course/second-lesson.md", "minutes: 3", "minutes: : 3")
+    errors = errors_of(course_tree)
+    assert len(errors) == 1
+    assert errors[0].startswith("sample-course/second-lesson.md:3: YAML syntax error:")
+
+
+def test_lesson_without_header_is_reported(course_tree):
+    (course_tree / "sample-course/second-lesson.md").write_text("Just text.\n")
+    assert errors_of(course_tree) == [
+        "sample-course/second-lesson.md:1: a lesson must start with a metadata header: a line '---', YAML keys, then another '---'"
+    ]
+
+
+def test_unclosed_header_is_reported(course_tree):
+    (course_tree / "sample-course/second-lesson.md").write_text("---\ntitle: x\nminutes: 3\n")
+    assert errors_of(course_tree) == [
+        "sample-course/second-lesson.md:1: the metadata header is not closed: expected a line '---' after the YAML keys"
+    ]
+
+
+def test_unsupported_markdown_is_reported_with_its_line(course_tree):
+    edit(course_tree / "sample-course/second-lesson.md", "Only a paragraph", "> A quote\n\nOnly a paragraph")
+    assert errors_of(course_tree) == [
+        "sample-course/second-lesson.md:10: unsupported Markdown (a block quote): use headings, paragraphs and simple lists"
+    ]
+
+
+def test_course_id_must_match_folder(course_tree):
+    edit(course_tree / "sample-course/course.yml", "id: sample-course", "id: other-course")
+    assert errors_of(course_tree) == ["sample-course/course.yml:1: course id 'other-course' must match its folder name 'sample-course'"]
+
+
+def test_unlisted_lesson_file_is_reported(course_tree):
+    (course_tree / "sample-course/draft.md").write_text("---\ntitle: x\n---\n")
+    assert errors_of(course_tree) == [
+        "sample-course/draft.md:1: 'draft.md' is not listed under 'lessons' in course.yml; add 'draft' there or remove the file"
+    ]
+
+
+def test_help_file_errors_are_reported(course_tree):
+    edit(course_tree / "help.yml", "kind: phone", "kind: fax")
+    edit(course_tree / "help.yml", "  JP:", "  jp:")
+    assert errors_of(course_tree) == ["help.yml:8: country 'jp' must be a two-letter ISO 3166 code in capitals, such as JP"]
+    edit(course_tree / "help.yml", "  jp:", "  JP:")
+    assert errors_of(course_tree) == ["help.yml:14: contact kind 'fax' is unknown; expected one of: phone, sms, chat, web"]
+
+
+def test_all_errors_in_a_course_are_reported_at_once(course_tree):
+    edit(course_tree / "sample-course/course.yml", "minutes: 10", "minutes: ten")
+    edit(course_tree / "sample-course/first-lesson.md", "[@source-a]", "[@nope]")
+    edit(course_tree / "sample-course/second-lesson.md", "title: Second lesson\n", "")
+    errors = errors_of(course_tree)
+    assert len(errors) == 3
+    assert {error.split(":")[0] for error in errors} == {
+        "sample-course/course.yml",
+        "sample-course/first-lesson.md",
+        "sample-course/second-lesson.md",
+    }
+
+
+def test_raw_html_in_markdown_is_kept_as_text(course_tree):
+    edit(course_tree / "sample-course/second-lesson.md", "Only a paragraph", "<script>alert(1)</script>\n\nOnly a paragraph")
+    library = load_library(course_tree)
+    assert library.errors == ()
+    blocks = library.courses["sample-course"].lessons[1].blocks
+    assert blocks[0].texts[0].source == "<script>alert(1)</script>"

@@ -1,0 +1,65 @@
+"""The Babel extractor yields one unit per title, objective, paragraph and list item, with context."""
+
+from babel.messages.extract import extract_from_dir
+
+from .support import DATA
+
+
+def extract(method: str):
+    """Run Babel's own extraction over the fixture library, as `pybabel extract -F babel.cfg` does."""
+    mapping = [("courses/**.yml", method), ("courses/**.md", method)]
+    return [
+        (filename, lineno, message, comments, context)
+        for filename, lineno, message, comments, context in extract_from_dir(
+            DATA, mapping, comment_tags=("i18n:",), strip_comment_tags=True
+        )
+    ]
+
+
+def test_extractor_output_on_fixture_course():
+    results = extract("quizapp.content.extract:extract_courses")
+    units = {(filename, lineno, context, message) for filename, lineno, message, _comments, context in results}
+    assert units == {
+        ("courses/help.yml", 2, "help", "Test Directory"),
+        ("courses/help.yml", 4, "help", "A directory used by the tests."),
+        ("courses/help.yml", 10, "help", "Test Line"),
+        ("courses/help.yml", 11, "help", "A help line used by the tests."),
+        ("courses/help.yml", 12, "help", "Every day"),
+        ("courses/sample-course/course.yml", 2, "sample-course", "Sample course"),
+        ("courses/sample-course/course.yml", 3, "sample-course", "A course used by the tests."),
+        ("courses/sample-course/course.yml", 4, "sample-course", "Test readers."),
+        ("courses/sample-course/first-lesson.md", 2, "sample-course/first-lesson", "First lesson"),
+        ("courses/sample-course/first-lesson.md", 5, "sample-course/first-lesson", "Learn the first thing."),
+        ("courses/sample-course/first-lesson.md", 6, "sample-course/first-lesson", "Learn the second thing."),
+        ("courses/sample-course/first-lesson.md", 7, "sample-course/first-lesson", "Mentions a sensitive topic."),
+        ("courses/sample-course/first-lesson.md", 13, "sample-course/first-lesson", "A heading"),
+        ("courses/sample-course/first-lesson.md", 15, "sample-course/first-lesson", "A paragraph with a figure, 42% [@source-a]."),
+        ("courses/sample-course/first-lesson.md", 17, "sample-course/first-lesson", "First item."),
+        ("courses/sample-course/first-lesson.md", 18, "sample-course/first-lesson", "Second item with **bold** text."),
+        ("courses/sample-course/first-lesson.notes.md", 1, "sample-course/first-lesson/notes", "Plan"),
+        ("courses/sample-course/first-lesson.notes.md", 3, "sample-course/first-lesson/notes", "Talk about the first lesson."),
+        ("courses/sample-course/second-lesson.md", 2, "sample-course/second-lesson", "Second lesson"),
+        ("courses/sample-course/second-lesson.md", 5, "sample-course/second-lesson", "Learn more."),
+        ("courses/sample-course/second-lesson.md", 10, "sample-course/second-lesson", "Only a paragraph [@source-b]."),
+        ("courses/sample-course/second-lesson.notes.md", 1, "sample-course/second-lesson/notes", "Discuss the second lesson."),
+    }
+
+
+def test_every_unit_carries_a_translator_comment_naming_its_item():
+    comments = {message: comments for _f, _l, message, comments, _c in extract("quizapp.content.extract:extract_courses")}
+    assert comments["First item."] == ["sample-course, first-lesson: list item 1"]
+    assert comments["Learn the second thing."] == ["course sample-course, lesson first-lesson: learning objective 2"]
+    assert comments["Talk about the first lesson."] == ["sample-course, first-lesson/notes: paragraph 1"]
+
+
+def test_babel_cfg_alias_form_extracts_course_files(tmp_path):
+    """The `[extractors]` alias in babel.cfg resolves to our extractor (the colon form would silently fail)."""
+    from babel.messages.frontend import parse_mapping_cfg
+
+    from quizapp.config import PROJECT_ROOT
+
+    with open(PROJECT_ROOT / "babel.cfg") as fileobj:
+        method_map, _options = parse_mapping_cfg(fileobj)
+    methods = {pattern: method for pattern, method in method_map}
+    assert methods["courses/**.md"] == "quizapp.content.extract:extract_courses"
+    assert len(extract(methods["courses/**.md"])) == 22

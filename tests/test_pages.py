@@ -1,0 +1,121 @@
+"""Every page in every shipped language: renders, right lang/dir, no untranslated UI or content."""
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from .support import SHIPPED
+from quizapp.config import PROJECT_ROOT
+from quizapp.content import load_library
+
+LIBRARY = load_library(PROJECT_ROOT / "courses")
+
+
+def page_paths():
+    paths = ["/", "/help", "/help?country=JP", "/help?country=NZ"]
+    for course in LIBRARY.courses.values():
+        paths.append(f"/courses/{course.id}/")
+        for lesson in course.lessons:
+            paths.append(f"/courses/{course.id}/{lesson.id}/")
+            paths.append(f"/courses/{course.id}/{lesson.id}/guide")
+    return paths
+
+
+def ui_sources() -> list[str]:
+    """UI strings long enough that finding one verbatim on a translated page means it was not translated."""
+    with open(PROJECT_ROOT / "translations/messages.pot", "rb") as fileobj:
+        template = read_po(fileobj)
+    sources = []
+    for message in template:
+        for msgid in message.id if isinstance(message.id, tuple) else [message.id]:
+            text = re.sub(r"%\(\w+\)s", "", msgid).strip()
+            if len(text) >= 12:
+                sources.append(text)
+    return sources
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_library_has_courses():
+    assert LIBRARY.errors == ()
+    assert LIBRARY.courses
+
+
+@pytest.mark.parametrize("tag", SHIPPED)
+def test_every_page_renders_in_every_language(client, tag):
+    for path in page_paths():
+        response = client.get(f"/{tag}{path}")
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        direction = "rtl" if tag == "ar" else "ltr"
+        assert f'<html lang="{tag}" dir="{direction}">' in html, path
+
+
+@pytest.mark.parametrize("tag", [tag for tag in SHIPPED if tag != "en"])
+def test_no_untranslated_ui_string_or_content_on_any_page(client, tag):
+    sources = ui_sources()
+    for path in page_paths():
+        html = client.get(f"/{tag}{path}").get_data(as_text=True)
+        assert 'class="untranslated"' not in html, f"content falls back to English on /{tag}{path}"
+        text = visible_text(html)
+        leaked = [source for source in sources if source in text]
+        assert not leaked, f"untranslated UI text on /{tag}{path}: {leaked}"
+
+
+def test_library_lists_course_facts(client):
+    html = client.get("/en/").get_data(as_text=True)
+    course = next(iter(LIBRARY.courses.values()))
+    assert course.title.source in html
+    assert course.summary.source in html
+    assert f"{len(course.lessons)} lessons" in html
+    assert f"{course.minutes} minutes" in html
+    facts = html[html.index("Fully available in") :]
+    for name in ("English", "日本語", "Español", "العربية"):
+        assert name in facts
+
+
+def test_lesson_page_shows_objectives_warning_sources_and_help(client):
+    course = next(iter(LIBRARY.courses.values()))
+    lesson = course.lessons[0]
+    html = client.get(f"/en/courses/{course.id}/{lesson.id}/").get_data(as_text=True)
+    for objective in lesson.objectives:
+        assert objective.source in html
+    assert lesson.content_warning.source in html
+    for source in lesson.sources:
+        assert f'id="source-{source.id}"' in html
+    assert 'href="#source-' in html
+    assert 'href="/en/help"' in html
+    assert 'rel="next"' in html
+
+
+def test_help_page_lists_country_lines_and_the_directory(client):
+    html = client.get("/en/help?country=JP").get_data(as_text=True)
+    assert "0120-279-338" in html and 'href="tel:0120279338"' in html
+    assert "findahelpline.com" in html
+    html = client.get("/en/help?country=NZ").get_data(as_text=True)
+    assert "We do not list a service in New Zealand yet" in html
+    assert "findahelpline.com" in html
+
+
+def test_help_page_guesses_country_from_locale(client):
+    html = client.get("/en/help", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert "116 123" in html
+    html = client.get("/ja/help").get_data(as_text=True)
+    assert "0120-279-338" in html
+
+
+def test_every_page_links_to_help(client):
+    for path in page_paths():
+        assert 'href="/en/help"' in client.get(f"/en{path}").get_data(as_text=True), path
+
+
+def test_pages_stay_small(client):
+    for path in page_paths():
+        body = client.get(f"/ar{path}").get_data()
+        assert len(body) < 30_000, (path, len(body))
