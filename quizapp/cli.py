@@ -23,13 +23,13 @@ def courses_check(path):
     path = path or Path(current_app.config["COURSES_DIR"])
     if (path / COURSE_FILE).is_file():
         course, errors = parse_course(path)
-        summary = f"course {path.name}: {len(course.lessons) if course else 0} lessons"
+        summary = f"course {path.name}: {len(course.lessons) if course else 0} lesson(s)"
     else:
         library = load_library(path)
         errors = list(library.errors)
         lessons = sum(len(course.lessons) for course in library.courses.values())
         lines = sum(len(entries) for entries in library.help_resources.values())
-        summary = f"{len(library.courses)} courses, {lessons} lessons, {lines} help lines"
+        summary = f"{len(library.courses)} course(s), {lessons} lesson(s), {lines} help line(s)"
     for error in sorted(errors):
         click.echo(str(error), err=True)
     if errors:

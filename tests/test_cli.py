@@ -32,7 +32,7 @@ def test_courses_check_prints_every_error_with_file_and_line(runner, course_tree
 def test_courses_check_accepts_one_course_folder(runner, course_tree):
     result = runner.invoke(args=["courses", "check", str(course_tree / "sample-course")])
     assert result.exit_code == 0
-    assert "course sample-course: 2 lessons" in result.output
+    assert "course sample-course: 2 lesson(s)" in result.output
 
 
 def write_po(path: Path, locale: str, entries) -> None:
