@@ -97,10 +97,11 @@ def configure_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the features."""
-    from . import errors, help, library, web
+    from . import errors, help, library, quizzes, web
 
     app.register_blueprint(web.bp)
     app.register_blueprint(library.bp)
+    app.register_blueprint(quizzes.bp)
     app.register_blueprint(help.bp)
     errors.register(app)
 

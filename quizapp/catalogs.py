@@ -18,6 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
+from .content.glossary import describe as describe_term
+
 DOMAINS = ("messages", "courses")
 KEYWORDS = {
     "_": None,
@@ -73,11 +75,13 @@ class Coverage:
 class Catalogs:
     """The project's catalogs: where they live and what languages they are for."""
 
-    def __init__(self, project_root: Path, translations_dir: Path, languages, source_language: str):
+    def __init__(self, project_root: Path, translations_dir: Path, languages, source_language: str, glossary=None, allowed=None):
         self.root = Path(project_root)
         self.directory = Path(translations_dir)
         self.languages = [tag for tag in languages if tag != source_language]
         self.source_language = source_language
+        self.glossary = glossary  # terms to avoid, checked in every translation
+        self.allowed = allowed or {}  # gettext context -> term ids a lesson quotes on purpose
 
     def template_path(self, domain: str) -> Path:
         """``translations/<domain>.pot``."""
@@ -191,8 +195,16 @@ class Catalogs:
             if translated is None:
                 problems.append(Problem(path, 0, f"{label}: missing (run `translate update`)"))
                 continue
-            problems.extend(Problem(path, translated.lineno or 0, f"{label}: {issue}") for issue in _message_issues(translated, expected_plurals))
+            issues = _message_issues(translated, expected_plurals)
+            if not issues and self.glossary is not None:
+                issues = self._term_issues(tag, translated)
+            problems.extend(Problem(path, translated.lineno or 0, f"{label}: {issue}") for issue in issues)
         return problems
+
+    def _term_issues(self, tag: str, message) -> list[str]:
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        allowed = self.allowed.get(message.context, ())
+        return [describe_term(rule, "the translation") for string in strings for rule in self.glossary.find(string, tag, allowed)]
 
     # -- status ----------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import pytest
 from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from flask_migrate import upgrade
 
 from quizapp import create_app
 from quizapp.catalogs import Catalogs
@@ -28,7 +29,10 @@ def make_app(tmp_path):
     def factory(**config):
         settings = {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}"}
         settings.update(config)
-        return create_app(settings)
+        app = create_app(settings)
+        with app.app_context():
+            upgrade()  # the real migrations, as `make run` applies them
+        return app
 
     return factory
 
