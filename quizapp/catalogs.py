@@ -104,7 +104,6 @@ class Catalogs:
                 self.root, mapping, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
             ):
                 catalogs[domain].add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-        _drop_format_flags(catalogs["courses"])
         return catalogs
 
     def write_templates(self) -> list[Path]:
@@ -131,8 +130,6 @@ class Catalogs:
                 else:
                     catalog = _new_catalog(domain, locale=Locale.parse(tag, sep="-"))
                 catalog.update(template, update_creation_date=False)
-                if domain == "courses":
-                    _drop_format_flags(catalog)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 _write_po(path, catalog, ignore_obsolete=True)
                 written.append(path)
@@ -293,6 +290,9 @@ def _message_issues(message, expected_plurals: int) -> list[str]:
 def _write_po(path: Path, catalog: Catalog, ignore_obsolete: bool = False) -> None:
     """Write without wrapping and sorted by file, so diffs stay reviewable; skip if only dates changed."""
     buffer = io.BytesIO()
+    if path.stem == "courses":
+        # Babel re-flags any text with a "%" when it reads a catalog: course text is never %-formatted.
+        _drop_format_flags(catalog)
     catalog.revision_date = datetime(2000, 1, 1)
     catalog.creation_date = datetime(2000, 1, 1)
     write_po(buffer, catalog, width=0, sort_by_file=True, ignore_obsolete=ignore_obsolete, include_previous=True)

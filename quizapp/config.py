@@ -24,6 +24,8 @@ class DefaultConfig:
     # Days after a session ends before it and all its answers are deleted (`flask sessions purge`).
     SESSION_RETENTION_DAYS = 30
 
+    PASSWORD_HASH_METHOD = "scrypt"
+
     SECRET_KEY = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

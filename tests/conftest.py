@@ -15,6 +15,9 @@ from quizapp.config import PROJECT_ROOT, DefaultConfig
 
 from .support import DATA, SHIPPED
 
+# Tests create many accounts: a cheap hash keeps them fast. The default (scrypt) is tested on its own.
+FAST_HASH = "pbkdf2:sha256:1000"
+
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs():
@@ -22,17 +25,27 @@ def compiled_catalogs():
     Catalogs(PROJECT_ROOT, Path(DefaultConfig.TRANSLATIONS_DIR), SHIPPED, "en").compile()
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """An SQLite file with the real migrations applied (as `make run` does), made once per run."""
+    path = tmp_path_factory.mktemp("db") / "migrated.sqlite"
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade()
+    return path
+
+
 @pytest.fixture
-def make_app(tmp_path):
-    """Build an app with extra configuration on a throwaway SQLite database."""
+def make_app(tmp_path, migrated_database):
+    """Build an app with extra configuration on a throwaway copy of the migrated database."""
 
     def factory(**config):
-        settings = {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}"}
+        database = tmp_path / "test.sqlite"
+        if not database.exists():
+            shutil.copyfile(migrated_database, database)
+        settings = {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "PASSWORD_HASH_METHOD": FAST_HASH}
         settings.update(config)
-        app = create_app(settings)
-        with app.app_context():
-            upgrade()  # the real migrations, as `make run` applies them
-        return app
+        return create_app(settings)
 
     return factory
 

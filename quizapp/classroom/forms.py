@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class NewSessionForm(FlaskForm):
@@ -25,14 +25,21 @@ class NewSessionForm(FlaskForm):
         default="anonymous",
     )
 
-    def validate_open_until(self, field):
-        """A self-paced session needs a closing date, today or later, within a year."""
-        if self.mode.data != "self":
-            return
-        if field.data is None:
-            raise ValidationError(_l("Choose the last day learners can work on it."))
-        if not date.today() <= field.data <= date.today() + timedelta(days=365):
-            raise ValidationError(_l("Choose a date between today and one year from now."))
+    def validate(self, extra_validators=None):
+        """A self-paced session needs a closing date, today or later, within a year.
+
+        Checked here rather than in ``validate_open_until``: the ``Optional`` validator (right for live
+        sessions) stops a field's own validators when the date is empty.
+        """
+        valid = super().validate(extra_validators)
+        if self.mode.data == "self" and not self.open_until.errors:
+            if self.open_until.data is None:
+                self.open_until.errors.append(_l("Choose the last day learners can work on it."))
+                return False
+            if not date.today() <= self.open_until.data <= date.today() + timedelta(days=365):
+                self.open_until.errors.append(_l("Choose a date between today and one year from now."))
+                return False
+        return valid
 
 
 class JoinCodeForm(FlaskForm):

@@ -68,7 +68,7 @@ def join_code(code):
     if session is None:
         service.count_failure(request.remote_addr)
         form = JoinCodeForm(code=code)
-        form.code.errors.append(_("This session has ended or the code is wrong. Ask your teacher for the current code."))
+        form.code.errors = [_("This session has ended or the code is wrong. Ask your teacher for the current code.")]
         return render_template("classroom/join.html", form=form, limited=False), 404
     form = JoinForm(language=current_language().tag)
     form.language.choices = [SelectChoice(language.tag, language.native_name, render_kw={"lang": language.tag}) for language in languages().values()]
@@ -121,6 +121,7 @@ def learner_context(participant, message=None) -> dict:
         "views": views,
         "message": message,
         "form": None,
+        "state_etag": service.learner_etag(session),
     }
     phase = service.pending_survey(participant, session, len(answers), len(quiz.questions))
     if phase:
@@ -228,7 +229,7 @@ def survey(token):
 def learner_state(token):
     """The session's version: learners' pages poll this and refresh when it changes."""
     participant = participant_or_404(token)
-    etag = f"v{participant.session.version}"
+    etag = service.learner_etag(participant.session)
     if request.if_none_match.contains(etag):
         return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
     response = jsonify({"version": participant.session.version})

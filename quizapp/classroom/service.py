@@ -162,6 +162,23 @@ def current_question(session: ClassSession, quiz):
     return quiz.questions[min(session.question_index, len(quiz.questions) - 1)]
 
 
+def learner_etag(session: ClassSession) -> str:
+    """What a learner's page depends on: only the session's version."""
+    return f"v{session.version}"
+
+
+def teacher_state(session: ClassSession, quiz) -> dict:
+    """What the teacher's live screen depends on: the version, who joined, who answered."""
+    question = current_question(session, quiz)
+    answered = answer_count(session, question.id) if question else finished_count(session)
+    return {"version": session.version, "joined": participant_count(session), "answered": answered}
+
+
+def teacher_etag(state: dict) -> str:
+    """The ETag of the teacher's state."""
+    return f"t{state['version']}-{state['joined']}-{state['answered']}"
+
+
 def answer_refusal(session: ClassSession, quiz, question) -> str | None:
     """Why an answer to ``question`` cannot be taken now (a message for the learner), or None."""
     if session.state == "ended" or (session.open_until and aware(session.open_until) < utcnow()):

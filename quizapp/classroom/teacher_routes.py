@@ -117,6 +117,7 @@ def live_context(session):
         "join_base": request.host_url.rstrip("/") + "/j",
         "finished": service.finished_count(session),
         "form": ControlForm(version=session.version),
+        "state_etag": service.teacher_etag(service.teacher_state(session, quiz)),
     }
 
 
@@ -146,10 +147,8 @@ def state(session_id):
     """A cheap summary for the live screen to poll; 304 while nothing changed."""
     session = own_session_or_404(session_id)
     _course, lesson = lesson_of(session)
-    question = service.current_question(session, lesson.quiz)
-    answered = service.answer_count(session, question.id) if question else 0
-    data = {"version": session.version, "joined": service.participant_count(session), "answered": answered}
-    etag = f"t{session.version}-{data['joined']}-{answered}"
+    data = service.teacher_state(session, lesson.quiz)
+    etag = service.teacher_etag(data)
     if request.if_none_match.contains(etag):
         return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
     response = jsonify(data)

@@ -48,6 +48,22 @@ class QuestionView:
     source_number: int | None
 
 
+_PARSED: dict = {}
+
+
+def _parsed(root: Path, stamp) -> Library:
+    """Parse once per process for the same files: apps built in one process (tests, CLI) share it.
+
+    The library is immutable, so sharing is safe; a changed file changes the stamp.
+    """
+    key = (str(root), stamp)
+    if key not in _PARSED:
+        if len(_PARSED) >= 4:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = load_library(root)
+    return _PARSED[key]
+
+
 class ContentRepository:
     """Access to the parsed library and its localized rendering."""
 
@@ -64,7 +80,7 @@ class ContentRepository:
         """The parsed library (parsed again when a file changed and ``watch`` is on)."""
         stamp = self._files_stamp() if self.watch or self._library is None else self._stamp
         if self._library is None or stamp != self._stamp:
-            self._library = load_library(self.root)
+            self._library = _parsed(self.root, stamp)
             self._stamp = stamp
             self._views.clear()
             for error in self._library.errors:

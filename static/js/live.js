@@ -7,7 +7,8 @@
   if (!main) { return; }
   var url = main.getAttribute("data-poll");
   var every = parseInt(main.getAttribute("data-poll-every") || "2500", 10);
-  var etag = null;
+  // The state this page was rendered from: any other answer from the server means "changed".
+  var etag = main.getAttribute("data-etag");
 
   function busy() {
     // Never swap the page under a learner who is choosing or typing an answer.
@@ -20,20 +21,21 @@
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (!html) { return; }
-        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live]");
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.querySelector("[data-live]");
         var current = document.querySelector("[data-live]");
         if (fresh && current) { current.replaceWith(fresh); }
+        var freshMain = doc.querySelector("[data-poll]");
+        if (freshMain) { etag = freshMain.getAttribute("data-etag"); }
       });
   }
 
   function poll() {
-    var headers = etag ? { "If-None-Match": etag } : {};
-    fetch(url, { credentials: "same-origin", headers: headers })
+    fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "If-None-Match": etag } })
       .then(function (response) {
-        if (response.status === 200) {
-          var changed = etag !== null;
+        if (response.status === 200 && !busy()) {
           etag = response.headers.get("ETag");
-          if (changed && !busy()) { return swap(); }
+          return swap();
         }
       })
       .catch(function () { /* offline for a moment: try again on the next tick */ })
