@@ -10,6 +10,7 @@ CHROMIUM := /usr/lib/chromium/chromium
 .PHONY: run dev test check catalogs db chromium translations-extract translations-update translations-compile translations-check translations-status clean
 
 run: $(VENV)/.installed instance/config.py catalogs db  ## serve the app with gunicorn at http://127.0.0.1:$(PORT)
+	$(FLASK) sessions purge
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - "quizapp:create_app()"
 
 dev: $(VENV)/.installed instance/config.py catalogs db  ## Flask's debug server, reloading on change

@@ -88,26 +88,39 @@ def configure_content(app: Flask) -> None:
 
 def configure_security(app: Flask) -> None:
     """CSRF for every form and security headers on every response."""
-    from .extensions import csrf
+    from .extensions import csrf, login_manager
     from .security import add_security_headers
+    from .teachers.models import load_teacher
 
     csrf.init_app(app)
     app.after_request(add_security_headers)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_teacher)
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach the features."""
-    from . import errors, help, library, web
+    from . import classroom, errors, help, library, quizzes, teachers, web
+    from .classroom.learner_routes import short
 
     app.register_blueprint(web.bp)
     app.register_blueprint(library.bp)
+    app.register_blueprint(quizzes.bp)
     app.register_blueprint(help.bp)
+    app.register_blueprint(teachers.bp)
+    app.register_blueprint(classroom.bp)
+    app.register_blueprint(classroom.learn_bp)
+    app.register_blueprint(short)
     errors.register(app)
 
 
 def register_commands(app: Flask) -> None:
-    """``flask courses …`` and ``flask translate …``."""
+    """``flask courses|translate|teachers|sessions …``."""
+    from .classroom.cli import sessions_cli
     from .cli import courses_cli, translate_cli
+    from .teachers.cli import teachers_cli
 
     app.cli.add_command(courses_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(teachers_cli)
+    app.cli.add_command(sessions_cli)

@@ -18,6 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
+from .content.glossary import describe as describe_term
+
 DOMAINS = ("messages", "courses")
 KEYWORDS = {
     "_": None,
@@ -73,11 +75,13 @@ class Coverage:
 class Catalogs:
     """The project's catalogs: where they live and what languages they are for."""
 
-    def __init__(self, project_root: Path, translations_dir: Path, languages, source_language: str):
+    def __init__(self, project_root: Path, translations_dir: Path, languages, source_language: str, glossary=None, allowed=None):
         self.root = Path(project_root)
         self.directory = Path(translations_dir)
         self.languages = [tag for tag in languages if tag != source_language]
         self.source_language = source_language
+        self.glossary = glossary  # terms to avoid, checked in every translation
+        self.allowed = allowed or {}  # gettext context -> term ids a lesson quotes on purpose
 
     def template_path(self, domain: str) -> Path:
         """``translations/<domain>.pot``."""
@@ -100,7 +104,6 @@ class Catalogs:
                 self.root, mapping, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True
             ):
                 catalogs[domain].add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-        _drop_format_flags(catalogs["courses"])
         return catalogs
 
     def write_templates(self) -> list[Path]:
@@ -127,8 +130,6 @@ class Catalogs:
                 else:
                     catalog = _new_catalog(domain, locale=Locale.parse(tag, sep="-"))
                 catalog.update(template, update_creation_date=False)
-                if domain == "courses":
-                    _drop_format_flags(catalog)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 _write_po(path, catalog, ignore_obsolete=True)
                 written.append(path)
@@ -191,8 +192,16 @@ class Catalogs:
             if translated is None:
                 problems.append(Problem(path, 0, f"{label}: missing (run `translate update`)"))
                 continue
-            problems.extend(Problem(path, translated.lineno or 0, f"{label}: {issue}") for issue in _message_issues(translated, expected_plurals))
+            issues = _message_issues(translated, expected_plurals)
+            if not issues and self.glossary is not None:
+                issues = self._term_issues(tag, translated)
+            problems.extend(Problem(path, translated.lineno or 0, f"{label}: {issue}") for issue in issues)
         return problems
+
+    def _term_issues(self, tag: str, message) -> list[str]:
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        allowed = self.allowed.get(message.context, ())
+        return [describe_term(rule, "the translation") for string in strings for rule in self.glossary.find(string, tag, allowed)]
 
     # -- status ----------------------------------------------------------------------------------------
 
@@ -281,6 +290,9 @@ def _message_issues(message, expected_plurals: int) -> list[str]:
 def _write_po(path: Path, catalog: Catalog, ignore_obsolete: bool = False) -> None:
     """Write without wrapping and sorted by file, so diffs stay reviewable; skip if only dates changed."""
     buffer = io.BytesIO()
+    if path.stem == "courses":
+        # Babel re-flags any text with a "%" when it reads a catalog: course text is never %-formatted.
+        _drop_format_flags(catalog)
     catalog.revision_date = datetime(2000, 1, 1)
     catalog.creation_date = datetime(2000, 1, 1)
     write_po(buffer, catalog, width=0, sort_by_file=True, ignore_obsolete=ignore_obsolete, include_previous=True)

@@ -10,7 +10,9 @@ from flask.cli import AppGroup
 
 from .catalogs import Catalogs
 from .config import PROJECT_ROOT
-from .content.parser import COURSE_FILE, load_library, parse_course
+from .content import Library
+from .content.glossary import allowances, parse_glossary, term_errors
+from .content.parser import COURSE_FILE, GLOSSARY_FILE, load_library, parse_course
 
 courses_cli = AppGroup("courses", help="Check course files.")
 translate_cli = AppGroup("translate", help="Extract, update, compile and check translations.")
@@ -23,10 +25,13 @@ def courses_check(path):
     path = path or Path(current_app.config["COURSES_DIR"])
     if (path / COURSE_FILE).is_file():
         course, errors = parse_course(path)
+        if course:
+            glossary, glossary_errors = parse_glossary(path.parent / GLOSSARY_FILE)
+            errors = glossary_errors + term_errors(Library(courses={course.id: course}, glossary=glossary))
         summary = f"course {path.name}: {len(course.lessons) if course else 0} lesson(s)"
     else:
         library = load_library(path)
-        errors = list(library.errors)
+        errors = list(library.errors) + term_errors(library)
         lessons = sum(len(course.lessons) for course in library.courses.values())
         lines = sum(len(entries) for entries in library.help_resources.values())
         summary = f"{len(library.courses)} course(s), {lessons} lesson(s), {lines} help line(s)"
@@ -38,9 +43,46 @@ def courses_check(path):
     click.echo(f"OK: {summary}, no errors.")
 
 
+@courses_cli.command("stats")
+@click.argument("course_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def courses_stats(course_id, as_json):
+    """Per question and language: answers, percent correct, most chosen wrong option, average opinion."""
+    from .content_access import content
+    from .quizzes.stats import course_stats
+
+    courses = content().courses()
+    if course_id:
+        courses = [course for course in courses if course.id == course_id]
+        if not courses:
+            raise click.UsageError(f"no course '{course_id}'; courses: {', '.join(c.id for c in content().courses())}")
+    rows = [row for course in courses for row in course_stats(course, current_app.config["LANGUAGES"])]
+    if as_json:
+        click.echo(json.dumps([row.as_dict() for row in rows], indent=2))
+        return
+    if not rows:
+        click.echo("No answers yet.")
+        return
+    header = f"{'lesson':<28} {'question':<24} {'type':<10} {'lang':<5} {'answers':>7} {'correct':>8}  {'most chosen wrong option':<28} {'avg opinion':>11}"
+    click.echo(header)
+    for row in rows:
+        correct = f"{row.percent_correct:.1f}%" if row.percent_correct is not None else "-"
+        wrong = f"{row.wrong_option} ({row.wrong_option_count})" if row.wrong_option else "-"
+        opinion = f"{row.average_opinion:.2f}" if row.average_opinion is not None else "-"
+        click.echo(f"{row.lesson_id:<28} {row.question_id:<24} {row.type:<10} {row.language:<5} {row.answers:>7} {correct:>8}  {wrong:<28} {opinion:>11}")
+
+
 def _catalogs() -> Catalogs:
     config = current_app.config
-    return Catalogs(PROJECT_ROOT, Path(config["TRANSLATIONS_DIR"]), config["LANGUAGES"], config["DEFAULT_LANGUAGE"])
+    library = load_library(Path(config["COURSES_DIR"]))
+    return Catalogs(
+        PROJECT_ROOT,
+        Path(config["TRANSLATIONS_DIR"]),
+        config["LANGUAGES"],
+        config["DEFAULT_LANGUAGE"],
+        glossary=library.glossary,
+        allowed=allowances(library),
+    )
 
 
 @translate_cli.command("extract")

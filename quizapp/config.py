@@ -19,6 +19,13 @@ class DefaultConfig:
     DATABASE_URL = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
+    # Teacher sign-up: "invite" (an invitation link from `flask teachers invite`) or "open" to anyone.
+    TEACHER_SIGNUP = "invite"
+    # Days after a session ends before it and all its answers are deleted (`flask sessions purge`).
+    SESSION_RETENTION_DAYS = 30
+
+    PASSWORD_HASH_METHOD = "scrypt"
+
     SECRET_KEY = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and attached in ``create_app``."""
 
-from flask_babel import Babel
+from flask_babel import Babel, lazy_gettext
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -15,3 +16,7 @@ babel = Babel()
 csrf = CSRFProtect()
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+login_manager = LoginManager()
+login_manager.login_view = "teachers.login"
+login_manager.login_message = lazy_gettext("Please log in to see this page.")
+login_manager.session_protection = "basic"

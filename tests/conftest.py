@@ -7,12 +7,16 @@ import pytest
 from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from flask_migrate import upgrade
 
 from quizapp import create_app
 from quizapp.catalogs import Catalogs
 from quizapp.config import PROJECT_ROOT, DefaultConfig
 
 from .support import DATA, SHIPPED
+
+# Tests create many accounts: a cheap hash keeps them fast. The default (scrypt) is tested on its own.
+FAST_HASH = "pbkdf2:sha256:1000"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -21,12 +25,25 @@ def compiled_catalogs():
     Catalogs(PROJECT_ROOT, Path(DefaultConfig.TRANSLATIONS_DIR), SHIPPED, "en").compile()
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """An SQLite file with the real migrations applied (as `make run` does), made once per run."""
+    path = tmp_path_factory.mktemp("db") / "migrated.sqlite"
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade()
+    return path
+
+
 @pytest.fixture
-def make_app(tmp_path):
-    """Build an app with extra configuration on a throwaway SQLite database."""
+def make_app(tmp_path, migrated_database):
+    """Build an app with extra configuration on a throwaway copy of the migrated database."""
 
     def factory(**config):
-        settings = {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}"}
+        database = tmp_path / "test.sqlite"
+        if not database.exists():
+            shutil.copyfile(migrated_database, database)
+        settings = {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "PASSWORD_HASH_METHOD": FAST_HASH}
         settings.update(config)
         return create_app(settings)
 

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from quizapp.content import load_library
 
 
@@ -167,3 +169,43 @@ def test_raw_html_in_markdown_is_kept_as_text(course_tree):
     assert library.errors == ()
     blocks = library.courses["sample-course"].lessons[1].blocks
     assert blocks[0].texts[0].source == "<script>alert(1)</script>"
+
+
+QUIZ = "sample-course/first-lesson.quiz.yml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("feedback: end", "feedback: later", f"{QUIZ}:1: 'feedback' must be one of: end, immediate; found 'later'"),
+        ("        correct: true\n        feedback: Yes, this one.\n", "        feedback: Yes, this one.\n",
+         f"{QUIZ}:6: single-choice question 'pick-one' must have exactly one option with 'correct: true', found 0"),
+        ("      - {id: b, text: Option B, correct: true, feedback: B is right.}", "      - {id: b, text: Option B, correct: true}",
+         f"{QUIZ}:25: missing key 'feedback' in option of question 'pick-many' (expected text)"),
+        ("      - {id: b, text: Option B,", "      - {id: a, text: Option B,", f"{QUIZ}:25: duplicate option id 'a' in question 'pick-many'"),
+        ("  - id: myth\n", "  - id: pick-one\n", f"{QUIZ}:30: duplicate question id 'pick-one': each question of a quiz needs its own id"),
+        ("      - {id: four, text: Step four, feedback: \"Last, four.\"}\n      - {id: three, text: Step three, feedback: Then three.}\n", "",
+         None),
+        ("    type: ordering", "    type: sorting", f"{QUIZ}:40: question 4 has 'sorting'; expected 'type' to be one of: single, multiple, myth_fact, ordering, likert, reflection"),
+        ("    labels: [Strongly disagree, Disagree, Not sure, Agree, Strongly agree]", "    labels: [Yes, No]",
+         f"{QUIZ}:52: Likert question 'opinion' needs 3 to 7 labels, found 2"),
+        ("    answer: myth", "    answer: maybe", f"{QUIZ}:33: 'answer' of question 'myth' must be myth or fact, found 'maybe'"),
+        ("      fact: It is a myth, in fact.\n", "", f"{QUIZ}:34: missing key 'fact' in 'feedback' of question 'myth' (expected text)"),
+        ("    explanation: It is rock.\n", "", f"{QUIZ}:30: missing key 'explanation' in question 'myth' (expected text)"),
+        ("    source: source-a\n  - id: pick-many", "    source: source-z\n  - id: pick-many",
+         f"{QUIZ}:19: question 'pick-one' cites source 'source-z', which the lesson does not list; declared sources: source-a"),
+    ],
+)
+def test_quiz_errors_are_reported_with_file_and_line(course_tree, old, new, expected):
+    path = course_tree / QUIZ
+    if expected is None:  # an ordering question cut down to two items
+        edit(path, "      - {id: three, text: Step three, feedback: Then three.}\n      - {id: four, text: Step four, feedback: \"Last, four.\"}\n", "")
+        expected = f"{QUIZ}:42: ordering question 'steps' needs at least 3 items, found 2"
+    else:
+        edit(path, old, new)
+    assert errors_of(course_tree) == [expected]
+
+
+def test_a_broken_quiz_keeps_its_course_out_of_the_library(course_tree):
+    edit(course_tree / QUIZ, "feedback: end", "feedback: later")
+    assert "sample-course" not in load_library(course_tree).courses

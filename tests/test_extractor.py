@@ -18,7 +18,7 @@ def extract(method: str):
 
 def test_extractor_output_on_fixture_course():
     results = extract("quizapp.content.extract:extract_courses")
-    units = {(filename, lineno, context, message) for filename, lineno, message, _comments, context in results}
+    units = {(filename, lineno, context, message) for filename, lineno, message, _comments, context in results if ".quiz." not in filename}
     assert units == {
         ("courses/help.yml", 2, "help", "Test Directory"),
         ("courses/help.yml", 4, "help", "A directory used by the tests."),
@@ -62,4 +62,14 @@ def test_babel_cfg_alias_form_extracts_course_files(tmp_path):
         method_map, _options = parse_mapping_cfg(fileobj)
     methods = {pattern: method for pattern, method in method_map}
     assert methods["courses/**.md"] == "quizapp.content.extract:extract_courses"
-    assert len(extract(methods["courses/**.md"])) == 22
+    assert len(extract(methods["courses/**.md"])) == 22 + 49  # 39 + 10 quiz units
+
+
+def test_quiz_units_carry_their_question_and_option():
+    results = extract("quizapp.content.extract:extract_courses")
+    quiz = {(lineno, message): (context, comments) for filename, lineno, message, comments, context in results if filename.endswith("first-lesson.quiz.yml")}
+    assert quiz[(5, "Which is right?")] == ("sample-course/first-lesson/quiz", ["quiz pick-one: prompt"])
+    assert quiz[(13, "No, a common mix-up.")] == ("sample-course/first-lesson/quiz", ["quiz pick-one: feedback for option wrong"])
+    assert quiz[(36, "It is a myth, in fact.")] == ("sample-course/first-lesson/quiz", ["quiz myth: feedback when the learner says fact"])
+    assert quiz[(52, "Strongly agree")] == ("scale", ["quiz opinion: scale label 5 of 5"])
+    assert quiz[(55, "What did you learn?")] == ("sample-course/first-lesson/quiz", ["quiz reflect: prompt"])

@@ -15,7 +15,7 @@ LIBRARY = load_library(PROJECT_ROOT / "courses")
 
 
 def page_paths():
-    paths = ["/", "/help", "/help?country=JP", "/help?country=NZ"]
+    paths = ["/", "/help", "/help?country=JP", "/help?country=NZ", "/join", "/teach/login"]
     for course in LIBRARY.courses.values():
         paths.append(f"/courses/{course.id}/")
         for lesson in course.lessons:

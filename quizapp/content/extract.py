@@ -6,7 +6,7 @@ hands over, each with its ``msgctxt`` (course, lesson) and a translator comment 
 
 from pathlib import Path
 
-from .parser import COURSE_FILE, HELP_FILE, NOTES_SUFFIX, parse_course, parse_help
+from .parser import COURSE_FILE, GLOSSARY_FILE, HELP_FILE, SURVEY_FILE, lesson_id_of, parse_course, parse_help
 
 
 class CourseFileError(ValueError):
@@ -32,14 +32,20 @@ def texts_in_file(path: Path):
             for resource in entries:
                 yield from (resource.name, resource.description, resource.hours)
         return
+    if path.name == GLOSSARY_FILE and not (path.parent / COURSE_FILE).exists():
+        return  # terms to avoid, per language: checked, never translated
     folder = path.parent
     course, errors = parse_course(folder)
     _raise_on(errors)
     if path.name == COURSE_FILE:
         yield from (course.title, course.summary, course.audience)
         return
-    lesson_id = path.name.removesuffix(NOTES_SUFFIX).removesuffix(".md")
-    lesson = course.lesson(lesson_id)
+    if path.name == SURVEY_FILE:
+        yield from course.survey.texts()
+        return
+    lesson = course.lesson(lesson_id_of(path))
+    if lesson is None:
+        raise CourseFileError(f"{path}: not part of a lesson listed in {folder / COURSE_FILE}")
     for text in lesson.texts():
         if text.path.resolve() == path:
             yield text

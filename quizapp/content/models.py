@@ -41,6 +41,60 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Option:
+    """A choice of a question: an option, a myth/fact choice, an item to order or a Likert label."""
+
+    id: str
+    text: Text | None
+    feedback: Text | None = None
+    correct: bool = False
+    pinned: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """One quiz question; ``type`` names its class in the question-type registry."""
+
+    id: str
+    type: str
+    prompt: Text
+    options: tuple[Option, ...] = ()
+    explanation: Text | None = None
+    source: str | None = None
+    line: int = 1
+
+    def option(self, option_id: str) -> Option | None:
+        """The option with this id, or None."""
+        return next((option for option in self.options if option.id == option_id), None)
+
+    def texts(self):
+        """Every translation unit of the question."""
+        yield self.prompt
+        for option in self.options:
+            yield from (text for text in (option.text, option.feedback) if text is not None)
+        if self.explanation:
+            yield self.explanation
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """The quiz after a lesson."""
+
+    feedback: str  # "end" or "immediate"
+    questions: tuple[Question, ...]
+    path: Path
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, or None."""
+        return next((question for question in self.questions if question.id == question_id), None)
+
+    def texts(self):
+        """Every translation unit of the quiz."""
+        for question in self.questions:
+            yield from question.texts()
+
+
+@dataclass(frozen=True)
 class Lesson:
     """One lesson: metadata, body blocks, sources and facilitator notes."""
 
@@ -54,6 +108,8 @@ class Lesson:
     blocks: tuple[Block, ...]
     notes: tuple[Block, ...]
     path: Path
+    quiz: Quiz | None = None
+    allow_terms: tuple[str, ...] = ()
 
     def texts(self):
         """Every translation unit of the lesson, in file order."""
@@ -63,6 +119,31 @@ class Lesson:
             yield self.content_warning
         for block in self.blocks + self.notes:
             yield from block.texts
+        if self.quiz:
+            yield from self.quiz.texts()
+
+
+@dataclass(frozen=True)
+class SurveyStatement:
+    """An attitude statement asked before and after a classroom session."""
+
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A course's pre/post attitude survey: statements on one labelled scale."""
+
+    labels: tuple[Text, ...]
+    statements: tuple[SurveyStatement, ...]
+    path: Path
+
+    def texts(self):
+        """Every translation unit of the survey."""
+        yield from self.labels
+        for statement in self.statements:
+            yield statement.text
 
 
 @dataclass(frozen=True)
@@ -77,6 +158,7 @@ class Course:
     source_language: str
     lessons: tuple[Lesson, ...]
     path: Path
+    survey: Survey | None = None
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""
@@ -89,6 +171,8 @@ class Course:
         yield self.audience
         for lesson in self.lessons:
             yield from lesson.texts()
+        if self.survey:
+            yield from self.survey.texts()
 
 
 @dataclass(frozen=True)
@@ -132,6 +216,7 @@ class Library:
     help_directory: HelpDirectory | None = None
     help_resources: dict[str, tuple[HelpResource, ...]] = field(default_factory=dict)
     errors: tuple = ()
+    glossary: object = None
 
     def texts(self):
         """Every translation unit in the library."""

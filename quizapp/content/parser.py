@@ -10,16 +10,20 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .errors import ErrorList
-from .models import Block, Contact, Course, HelpDirectory, HelpResource, Lesson, Library, Source, Text
-from .schema import Field, check_record, check_value
+from .errors import ContentError, ErrorList
+from .glossary import parse_glossary
+from .quiz import QUIZ_SUFFIX, parse_quiz
+from .models import Block, Contact, Course, HelpDirectory, HelpResource, Lesson, Library, Source, Survey, SurveyStatement, Text
+from .schema import ANY_SOURCE, Field, check_record, check_value
 from .yamlfile import LineList, load_yaml
 
 COURSE_FILE = "course.yml"
+SURVEY_FILE = "survey.yml"
+GLOSSARY_FILE = "glossary.yml"
+MIN_SCALE, MAX_SCALE = 3, 7
 HELP_FILE = "help.yml"
 NOTES_SUFFIX = ".notes.md"
 CITATION = re.compile(r"\[@([^\]\s]*)\]")
-ANY_SOURCE = object()  # known_sources value that skips the citation check
 
 COURSE_FIELDS = [
     Field("id", "id"),
@@ -36,7 +40,9 @@ LESSON_FIELDS = [
     Field("objectives", "texts"),
     Field("content_warning", "text", required=False),
     Field("sources", "records"),
+    Field("allow_terms", "texts", required=False),
 ]
+SURVEY_FIELDS = [Field("labels", "texts"), Field("statements", "records")]
 SOURCE_FIELDS = [Field("id", "id"), Field("citation", "text"), Field("url", "url", required=False)]
 HELP_FIELDS = [Field("directory", "mapping"), Field("countries", "mapping")]
 DIRECTORY_FIELDS = [
@@ -73,7 +79,9 @@ def load_library(root: Path) -> Library:
             courses[course.id] = course
     directory, resources, help_errors = parse_help(root / HELP_FILE)
     errors.extend(help_errors)
-    return Library(courses=courses, help_directory=directory, help_resources=resources, errors=tuple(errors))
+    glossary, glossary_errors = parse_glossary(root / GLOSSARY_FILE)
+    errors.extend(glossary_errors)
+    return Library(courses=courses, help_directory=directory, help_resources=resources, errors=tuple(errors), glossary=glossary)
 
 
 def parse_course(folder: Path) -> tuple[Course | None, list]:
@@ -99,7 +107,8 @@ def parse_course(folder: Path) -> tuple[Course | None, list]:
         lesson_errors.extend(errors_in_lesson)
         if lesson:
             lessons.append(lesson)
-    all_errors = list(errors) + lesson_errors + _unlisted_lesson_files(folder, lesson_ids)
+    survey, survey_errors = parse_survey(folder / SURVEY_FILE, course_id)
+    all_errors = list(errors) + lesson_errors + survey_errors + _unlisted_lesson_files(folder, lesson_ids)
     if all_errors or len(values) < len(COURSE_FIELDS):
         return None, all_errors
     ctx = course_id
@@ -116,8 +125,46 @@ def parse_course(folder: Path) -> tuple[Course | None, list]:
         source_language=values["source_language"],
         lessons=tuple(lessons),
         path=folder,
+        survey=survey,
     )
     return course, []
+
+
+def parse_survey(path: Path, course_id: str):
+    """Parse a course's optional ``survey.yml``: a labelled scale and attitude statements."""
+    errors = ErrorList(path)
+    if not path.is_file():
+        return None, []
+    data = load_yaml(_read(path, errors), errors)
+    values = check_record(data, SURVEY_FIELDS, "the survey file", errors, 1) if data is not None else None
+    if not values or len(values) < len(SURVEY_FIELDS):
+        return None, list(errors) or [ContentError(path, 1, "the survey file is empty; expected the keys labels and statements")]
+    labels = values["labels"]
+    if not MIN_SCALE <= len(labels) <= MAX_SCALE:
+        errors.add(data.line_of("labels"), f"the survey scale needs {MIN_SCALE} to {MAX_SCALE} labels, found {len(labels)}")
+    statements, seen = [], set()
+    items = values["statements"]
+    for index, item in enumerate(items):
+        record = check_record(item, [Field("id", "id"), Field("text", "text")], "a survey statement", errors, items.line_of(index))
+        if not record or len(record) < 2:
+            continue
+        if record["id"] in seen:
+            errors.add(item.line_of("id"), f"duplicate statement id '{record['id']}': each statement needs its own id")
+            continue
+        seen.add(record["id"])
+        text = Text(record["text"], f"{course_id}/survey", f"course {course_id}, attitude survey: statement {record['id']}", path, item.line_of("text"))
+        statements.append(SurveyStatement(record["id"], text))
+    if errors:
+        return None, list(errors)
+    survey = Survey(
+        labels=tuple(
+            Text(label.strip(), "scale", f"course {course_id}, attitude survey: scale label {n} of {len(labels)}", path, labels.line_of(n - 1))
+            for n, label in enumerate(labels, 1)
+        ),
+        statements=tuple(statements),
+        path=path,
+    )
+    return survey, []
 
 
 def _lesson_ids(items: LineList, errors) -> list[str]:
@@ -136,11 +183,16 @@ def _lesson_ids(items: LineList, errors) -> list[str]:
     return ids
 
 
+def lesson_id_of(path: Path) -> str:
+    """The lesson a lesson, notes or quiz file belongs to."""
+    return path.name.removesuffix(NOTES_SUFFIX).removesuffix(QUIZ_SUFFIX).removesuffix(".md")
+
+
 def _unlisted_lesson_files(folder: Path, lesson_ids: list[str]) -> list:
     """Lesson files nobody listed: almost always a typo in ``lessons``."""
     errors = []
-    for path in sorted(folder.glob("*.md")):
-        lesson_id = path.name.removesuffix(NOTES_SUFFIX).removesuffix(".md")
+    for path in sorted([*folder.glob("*.md"), *folder.glob("*" + QUIZ_SUFFIX)]):
+        lesson_id = lesson_id_of(path)
         if lesson_id not in lesson_ids:
             file_errors = ErrorList(path)
             file_errors.add(1, f"'{path.name}' is not listed under 'lessons' in {COURSE_FILE}; add '{lesson_id}' there or remove the file")
@@ -171,6 +223,11 @@ def parse_lesson(path: Path, course_id: str, course_errors, lessons_list: LineLi
     # With a broken header the sources are unknown: don't report every citation as broken too.
     known = {source.id for source in sources} if values and "sources" in values else ANY_SOURCE
     blocks = parse_markdown(body, body_line, ctx, path, errors, known_sources=known)
+    quiz_path = path.with_name(lesson_id + QUIZ_SUFFIX)
+    quiz_errors = ErrorList(quiz_path)
+    quiz = None
+    if quiz_path.is_file():
+        quiz = parse_quiz(quiz_path, ctx, known, quiz_errors)
     notes_path = path.with_name(lesson_id + NOTES_SUFFIX)
     notes_errors = ErrorList(notes_path)
     notes = ()
@@ -178,7 +235,7 @@ def parse_lesson(path: Path, course_id: str, course_errors, lessons_list: LineLi
         notes = parse_markdown(_read(notes_path, notes_errors), 1, ctx + "/notes", notes_path, notes_errors, known_sources=None)
     else:
         errors.add(1, f"facilitator notes are missing: expected a file {notes_path.name} beside the lesson")
-    all_errors = list(errors) + list(notes_errors)
+    all_errors = list(errors) + list(notes_errors) + list(quiz_errors)
     if all_errors or not values or len(values) < sum(f.required for f in LESSON_FIELDS):
         return None, all_errors
 
@@ -200,6 +257,8 @@ def parse_lesson(path: Path, course_id: str, course_errors, lessons_list: LineLi
         blocks=blocks,
         notes=notes,
         path=path,
+        quiz=quiz,
+        allow_terms=tuple(values.get("allow_terms", ())),
     )
     return lesson, []
 

@@ -5,6 +5,7 @@ sanitized with nh3. A unit without a current translation falls back to the sourc
 (its own ``lang``/``dir`` and a visible mark): never a crash, never a silent switch of language.
 """
 
+import re
 from dataclasses import dataclass
 
 import nh3
@@ -13,8 +14,8 @@ from markupsafe import Markup, escape
 from .models import Block, Source, Text
 from .parser import CITATION, _markdown
 
-ALLOWED_TAGS = {"a", "strong", "em", "code", "sup", "br", "span"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "sup": {"class"}, "span": {"class"}}
+ALLOWED_TAGS = {"a", "strong", "em", "code", "sup", "br", "span", "bdi"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "sup": {"class"}, "span": {"class"}, "bdi": {"dir"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
@@ -61,7 +62,18 @@ def render_inline(markdown_text: str, sources: tuple[Source, ...] = ()) -> Marku
             return ""  # a translator's stray marker: drop it rather than show syntax
         return f'<sup class="cite"><a href="#source-{match.group(1)}">{number}</a></sup>'
 
-    return sanitize(CITATION.sub(cite, html))
+    return sanitize(keep_numbers_left_to_right(CITATION.sub(cite, html)))
+
+
+# A phone number written in groups ("116 123", "0800 111 0 111"). In a right-to-left paragraph the
+# Unicode bidirectional algorithm would show the groups in reverse order, so they are isolated as LTR.
+GROUPED_NUMBER = re.compile(r"(?<![\w#/=\-])(\d{1,4}(?:[ \u00a0]\d{1,4})+)(?![\w])")
+
+
+def keep_numbers_left_to_right(html: str) -> str:
+    """Wrap grouped numbers in text (never inside tags) in ``<bdi dir="ltr">``."""
+    parts = re.split(r"(<[^>]*>)", html)
+    return "".join(part if part.startswith("<") else GROUPED_NUMBER.sub(r'<bdi dir="ltr">\1</bdi>', part) for part in parts)
 
 
 class Localizer:

@@ -27,6 +27,43 @@ class LessonView:
     notes: tuple[RenderedBlock, ...]
 
 
+@dataclass(frozen=True)
+class OptionView:
+    """An option with its label and feedback in one language."""
+
+    option: object
+    text: Localized | None
+    feedback: Localized | None
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A quiz question in one language."""
+
+    question: object
+    prompt: Localized
+    options: dict
+    explanation: Localized | None
+    source: object | None
+    source_number: int | None
+
+
+_PARSED: dict = {}
+
+
+def _parsed(root: Path, stamp) -> Library:
+    """Parse once per process for the same files: apps built in one process (tests, CLI) share it.
+
+    The library is immutable, so sharing is safe; a changed file changes the stamp.
+    """
+    key = (str(root), stamp)
+    if key not in _PARSED:
+        if len(_PARSED) >= 4:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = load_library(root)
+    return _PARSED[key]
+
+
 class ContentRepository:
     """Access to the parsed library and its localized rendering."""
 
@@ -43,7 +80,7 @@ class ContentRepository:
         """The parsed library (parsed again when a file changed and ``watch`` is on)."""
         stamp = self._files_stamp() if self.watch or self._library is None else self._stamp
         if self._library is None or stamp != self._stamp:
-            self._library = load_library(self.root)
+            self._library = _parsed(self.root, stamp)
             self._stamp = stamp
             self._views.clear()
             for error in self._library.errors:
@@ -82,6 +119,32 @@ class ContentRepository:
             )
             self._views[key] = view
         return view
+
+    def quiz_view(self, course: Course, lesson: Lesson, language: Language) -> dict[str, QuestionView]:
+        """The lesson's quiz questions rendered in ``language``, by question id (cached)."""
+        self.library  # noqa: B018 - refresh first, so a reload clears stale views
+        key = (course.id, lesson.id, "quiz", language.tag, id(self.catalogs.get(language.babel_id)))
+        views = self._views.get(key)
+        if views is None:
+            localize = self.localizer(language, course.source_language)
+            numbers = {source.id: number for number, source in enumerate(lesson.sources, 1)}
+            sources = {source.id: source for source in lesson.sources}
+            views = {
+                question.id: QuestionView(
+                    question=question,
+                    prompt=localize.markdown(question.prompt),
+                    options={
+                        option.id: OptionView(option, option.text and localize.markdown(option.text), option.feedback and localize.markdown(option.feedback))
+                        for option in question.options
+                    },
+                    explanation=question.explanation and localize.markdown(question.explanation),
+                    source=sources.get(question.source),
+                    source_number=numbers.get(question.source),
+                )
+                for question in (lesson.quiz.questions if lesson.quiz else ())
+            }
+            self._views[key] = views
+        return views
 
     def complete_languages(self, course: Course, languages) -> list[Language]:
         """The shipped languages in which every unit of ``course`` has a current translation."""

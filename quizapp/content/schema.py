@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from .yamlfile import LineDict, LineList
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Stands for "the lesson's sources are unknown (its header is broken)": skip citation checks.
+ANY_SOURCE = object()
 DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 KIND_DESCRIPTIONS = {
@@ -23,6 +25,8 @@ KIND_DESCRIPTIONS = {
     "mapping": "a mapping of keys to values",
     "date": "a date written YYYY, YYYY-MM or YYYY-MM-DD",
     "url": "a web address starting with https:// or http://",
+    "bool": "true or false",
+    "records_or_empty": "a list (possibly empty)",
 }
 
 
@@ -70,10 +74,10 @@ def check_record(data, fields: list[Field], what: str, errors, line: int) -> dic
     for field in fields:
         if field.name not in data:
             if field.required:
-                errors.add(data.line, f"missing key '{field.name}' in {what} (expected {KIND_DESCRIPTIONS[field.kind]})")
+                errors.add(line, f"missing key '{field.name}' in {what} (expected {KIND_DESCRIPTIONS[field.kind]})")
             continue
         value = check_value(data[field.name], field.kind, data.line_of(field.name), f"'{field.name}' in {what}", errors)
-        if value is not None:
+        if value is not None:  # False is a valid boolean
             values[field.name] = value
     return values
 
@@ -140,7 +144,19 @@ def _url(value):
     return None
 
 
+def _bool(value):
+    if isinstance(value, bool):
+        return value
+    return None
+
+
+def _records_or_empty(value):
+    return value if isinstance(value, LineList) else None
+
+
 _CHECKERS = {
+    "bool": _bool,
+    "records_or_empty": _records_or_empty,
     "text": _text,
     "id": _id,
     "int": _int,

@@ -12,6 +12,8 @@ import pytest
 from quizapp.config import PROJECT_ROOT
 
 CHROMIUM = "/usr/lib/chromium/chromium"
+TEACHER_EMAIL = "browser@example.org"
+TEACHER_PASSWORD = "browser tests password"
 # Without the networking flags Chromium keeps dialling out on this closed network.
 CHROMIUM_ARGS = [
     "--headless",
@@ -41,6 +43,10 @@ def live_server(tmp_path_factory):
         QUIZAPP_SECRET_KEY="browser-tests",
         QUIZAPP_DATABASE_URL=f"sqlite:///{workdir / 'browser.sqlite'}",
     )
+    # As `make run` does: migrate, then a teacher account for the classroom journeys.
+    flask = [sys.executable, "-m", "flask", "--app", "quizapp"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "teachers", "create", TEACHER_EMAIL, "--name", "Ms Browser", "--password", TEACHER_PASSWORD], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
     log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "quizapp:create_app()"],

@@ -1,0 +1,172 @@
+"""The report after a session: the same figures for the screen, the print view and the CSV export."""
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..questions import QUESTION_TYPES
+from .models import Participant, SessionAnswer, SurveyResponse
+
+# Fewer learners than this answering both surveys could identify individuals: no comparison is shown.
+SURVEY_MINIMUM = 5
+
+
+@dataclass
+class OptionRow:
+    """How many learners chose one option (or put items in the right order, or chose a scale point)."""
+
+    option_id: str
+    count: int
+    percent: float
+    correct: bool
+
+
+@dataclass
+class QuestionRow:
+    """One question's figures."""
+
+    question: object
+    answers: int
+    percent_correct: float | None
+    average: float | None
+    options: list[OptionRow] = field(default_factory=list)
+
+
+@dataclass
+class LearnerRow:
+    """One learner (only when the session shows pseudonyms)."""
+
+    pseudonym: str
+    language: str
+    answered: int
+    percent_correct: float | None
+
+
+@dataclass
+class SurveyRow:
+    """One attitude statement before and after, over learners who answered both."""
+
+    statement: object
+    respondents: int
+    before: float | None
+    after: float | None
+
+    @property
+    def change(self) -> float | None:
+        """After minus before (positive: more agreement)."""
+        return None if self.before is None else round(self.after - self.before, 2)
+
+
+@dataclass
+class Report:
+    """Everything the report shows."""
+
+    learners: int
+    questions: list[QuestionRow]
+    learner_rows: list[LearnerRow] | None
+    survey_rows: list[SurveyRow] | None
+    survey_respondents: int
+
+
+def percent(part: int, whole: int) -> float:
+    """A share as a percentage rounded to one decimal, the precision shown everywhere."""
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def build_report(session, lesson, course) -> Report:
+    """Compute the report of ``session`` from the database."""
+    participants = list(db.session.scalars(select(Participant).where(Participant.session_id == session.id).order_by(Participant.id)))
+    answers = list(db.session.scalars(select(SessionAnswer).where(SessionAnswer.session_id == session.id)))
+    questions = [question_row(question, [a for a in answers if a.question_id == question.id]) for question in (lesson.quiz.questions if lesson.quiz else ())]
+    learner_rows = None
+    if session.pseudonyms:
+        scored = {q.id for q in (lesson.quiz.questions if lesson.quiz else ()) if QUESTION_TYPES[q.type].scored}
+        learner_rows = []
+        for participant in participants:
+            own = [a for a in answers if a.participant_id == participant.id]
+            own_scored = [a for a in own if a.question_id in scored]
+            right = sum(1 for a in own_scored if a.score == 1.0)
+            learner_rows.append(LearnerRow(participant.pseudonym or "", participant.language, len(own), percent(right, len(own_scored)) if own_scored else None))
+    survey_rows, respondents = None, 0
+    if session.with_survey and course.survey is not None:
+        survey_rows, respondents = survey_comparison(session, course.survey)
+    return Report(len(participants), questions, learner_rows, survey_rows, respondents)
+
+
+def question_row(question, answers) -> QuestionRow:
+    """Distribution and share right for one question."""
+    question_type = QUESTION_TYPES[question.type]
+    total = len(answers)
+    row = QuestionRow(question, total, None, None)
+    if question_type.scored:
+        row.percent_correct = percent(sum(1 for a in answers if a.score == 1.0), total)
+    if question.type in ("single", "multiple", "myth_fact", "likert"):
+        counts = Counter()
+        for answer in answers:
+            values = answer.value if isinstance(answer.value, list) else [answer.value]
+            counts.update(str(value) for value in values)
+        row.options = [OptionRow(option.id, counts[option.id], percent(counts[option.id], total), option.correct) for option in question.options]
+    if question.type == "likert" and total:
+        row.average = round(sum(int(a.value) for a in answers) / total, 2)
+    return row
+
+
+def survey_comparison(session, survey) -> tuple[list[SurveyRow] | None, int]:
+    """Mean position before and after, per statement, over learners who answered both phases.
+
+    Nothing is shown (None) unless at least ``SURVEY_MINIMUM`` learners answered both.
+    """
+    responses = list(db.session.scalars(select(SurveyResponse).where(SurveyResponse.session_id == session.id)))
+    by_phase = {"pre": {}, "post": {}}
+    for response in responses:
+        by_phase[response.phase].setdefault(response.participant_id, {})[response.statement_id] = response.value
+    both = set(by_phase["pre"]) & set(by_phase["post"])
+    if len(both) < SURVEY_MINIMUM:
+        return None, len(both)
+    rows = []
+    for statement in survey.statements:
+        pairs = [(by_phase["pre"][p].get(statement.id), by_phase["post"][p].get(statement.id)) for p in both]
+        pairs = [(before, after) for before, after in pairs if before is not None and after is not None]
+        if len(pairs) < SURVEY_MINIMUM:
+            rows.append(SurveyRow(statement, len(pairs), None, None))
+            continue
+        rows.append(SurveyRow(statement, len(pairs), round(sum(b for b, _ in pairs) / len(pairs), 2), round(sum(a for _, a in pairs) / len(pairs), 2)))
+    return rows, len(both)
+
+
+def report_csv(report: Report, labels) -> str:
+    """The report as CSV: the same numbers as on screen, one table after another.
+
+    ``labels`` turns a question or option into the text the screen shows (in the teacher's language).
+    """
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "question", "option", "count", "percent", "correct", "answers", "percent_correct", "average"])
+    for number, row in enumerate(report.questions, 1):
+        writer.writerow(["question", f"{number}. {labels.question(row.question)}", "", "", "", "", row.answers, _number(row.percent_correct), _number(row.average)])
+        for option in row.options:
+            writer.writerow(["option", f"{number}. {labels.question(row.question)}", labels.option(row.question, option.option_id), option.count, _number(option.percent), "yes" if option.correct else "", "", "", ""])
+    if report.learner_rows is not None:
+        writer.writerow([])
+        writer.writerow(["learner", "pseudonym", "language", "answered", "percent_correct"])
+        for learner in report.learner_rows:
+            writer.writerow(["learner", _safe(learner.pseudonym), learner.language, learner.answered, _number(learner.percent_correct)])
+    if report.survey_rows is not None:
+        writer.writerow([])
+        writer.writerow(["survey", "statement", "respondents", "before", "after", "change"])
+        for survey in report.survey_rows:
+            writer.writerow(["survey", labels.statement(survey.statement), survey.respondents, _number(survey.before), _number(survey.after), _number(survey.change)])
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    """Keep spreadsheet programs from reading a learner's pseudonym as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{value:g}"

@@ -1,0 +1,321 @@
+"""Running a classroom session: codes, joining, pacing, answers once, surveys, retention, rate limits.
+
+Every state change is a single UPDATE that also bumps ``version``, so concurrent requests on several
+servers cannot lose one another's changes, and learners' pages know when to refresh.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+import time
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..teachers.models import aware, utcnow
+from .models import ClassSession, JoinAttempt, Participant, SessionAnswer, SurveyResponse
+
+# No look-alikes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+PSEUDONYM_MAX = 30
+JOIN_WINDOW_SECONDS = 600
+JOIN_FAILURES_ALLOWED = 10
+
+# i18n: animals for learners' generated pseudonyms ("Otter 42"); any friendly animal works.
+ANIMALS = [_l("Otter"), _l("Heron"), _l("Panda"), _l("Koala"), _l("Dolphin"), _l("Fox"), _l("Owl"), _l("Turtle"), _l("Penguin"), _l("Hedgehog"), _l("Rabbit"), _l("Whale"), _l("Deer"), _l("Swan"), _l("Seal"), _l("Robin")]
+
+
+def normalise_code(code: str) -> str:
+    """What a learner typed, as a code: capitals, no spaces or dashes."""
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+def new_code() -> str:
+    """A random join code."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def create_session(teacher, course, lesson, mode, with_survey, pseudonyms, open_until=None) -> ClassSession:
+    """Create a session with a code no other session uses."""
+    for _attempt in range(20):
+        session = ClassSession(
+            code=new_code(),
+            teacher_id=teacher.id,
+            course_id=course.id,
+            lesson_id=lesson.id,
+            mode=mode,
+            with_survey=with_survey and course.survey is not None,
+            pseudonyms=pseudonyms,
+            open_until=open_until,
+        )
+        db.session.add(session)
+        try:
+            db.session.commit()
+            return session
+        except IntegrityError:  # the code was taken: draw again
+            db.session.rollback()
+    raise RuntimeError("could not find a free session code")
+
+
+def joinable(code: str) -> ClassSession | None:
+    """The session a learner may join with ``code``: not ended, and for self-paced, still open."""
+    if not CODE_PATTERN.match(code):
+        return None
+    session = db.session.scalar(select(ClassSession).where(ClassSession.code == code))
+    if session is None or session.state == "ended" or (session.open_until and aware(session.open_until) < utcnow()):
+        return None
+    return session
+
+
+def pseudonym_suggestion() -> str:
+    """A friendly generated pseudonym in the request's language."""
+    animal = secrets.choice(ANIMALS)
+    # i18n: a generated pseudonym: an animal and a number, e.g. "Otter 42".
+    return gettext("%(animal)s %(number)s", animal=animal, number=secrets.randbelow(90) + 10)
+
+
+def clean_pseudonym(value: str) -> tuple[str | None, str | None]:
+    """The pseudonym to store, or an error message. Plain text only; it is always escaped on output."""
+    text = unicodedata.normalize("NFC", " ".join((value or "").split()))
+    if not text:
+        return None, gettext("Choose a name to show, or keep the one we suggested.")
+    if len(text) > PSEUDONYM_MAX:
+        return None, gettext("Use at most %(max)d characters.", max=PSEUDONYM_MAX)
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in text):
+        return None, gettext("Use letters, numbers and spaces only.")
+    folded = text.casefold()
+    if any(word in folded for word in blocklist()):
+        return None, gettext("Please choose another name.")
+    return text, None
+
+
+_BLOCKLIST: tuple[str, ...] | None = None
+
+
+def blocklist() -> tuple[str, ...]:
+    """Words a pseudonym may not contain (loaded once)."""
+    global _BLOCKLIST
+    if _BLOCKLIST is None:
+        lines = (Path(__file__).parent / "blocklist.txt").read_text(encoding="utf-8").splitlines()
+        _BLOCKLIST = tuple(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+    return _BLOCKLIST
+
+
+def join(session: ClassSession, language: str, pseudonym: str | None) -> Participant:
+    """Add a learner to ``session``."""
+    participant = Participant(session_id=session.id, token=secrets.token_urlsafe(12), language=language, pseudonym=pseudonym if session.pseudonyms else None)
+    db.session.add(participant)
+    db.session.commit()
+    return participant
+
+
+def participant_by_token(token: str) -> Participant | None:
+    """The participant with this token, or None."""
+    if not TOKEN_PATTERN.match(token or ""):
+        return None
+    return db.session.scalar(select(Participant).where(Participant.token == token))
+
+
+# -- pacing ----------------------------------------------------------------------------------------------
+
+
+def control(session: ClassSession, action: str, question_count: int, seen_version: int) -> bool:
+    """Apply a teacher's action atomically; False if it does not apply in the current state.
+
+    Only from the version the teacher's screen showed: a double click or a second tab cannot skip two
+    questions or reveal twice.
+    """
+    values = None
+    where = [ClassSession.id == session.id, ClassSession.version == seen_version]
+    if action == "start" and session.state == "lobby":
+        values = {"state": "question", "question_index": 0, "revealed": False}
+    elif action == "reveal" and session.state == "question" and not session.revealed:
+        values = {"revealed": True}
+    elif action == "next" and session.state == "question" and session.question_index + 1 < question_count:
+        values = {"question_index": session.question_index + 1, "revealed": False}
+    elif action == "previous" and session.state == "question" and session.question_index > 0:
+        values = {"question_index": session.question_index - 1, "revealed": False}
+    elif action == "end" and session.state != "ended":
+        values = {"state": "ended", "ended_at": utcnow()}
+    if values is None:
+        return False
+    result = db.session.execute(update(ClassSession).where(*where).values(version=ClassSession.version + 1, **values))
+    db.session.commit()
+    db.session.refresh(session)
+    return result.rowcount == 1
+
+
+def current_question(session: ClassSession, quiz):
+    """The question on screen in a live session, or None."""
+    if session.mode != "live" or session.state != "question" or quiz is None:
+        return None
+    return quiz.questions[min(session.question_index, len(quiz.questions) - 1)]
+
+
+def learner_etag(session: ClassSession) -> str:
+    """What a learner's page depends on: only the session's version."""
+    return f"v{session.version}"
+
+
+def teacher_state(session: ClassSession, quiz) -> dict:
+    """What the teacher's live screen depends on: the version, who joined, who answered."""
+    question = current_question(session, quiz)
+    answered = answer_count(session, question.id) if question else finished_count(session)
+    return {"version": session.version, "joined": participant_count(session), "answered": answered}
+
+
+def teacher_etag(state: dict) -> str:
+    """The ETag of the teacher's state."""
+    return f"t{state['version']}-{state['joined']}-{state['answered']}"
+
+
+def answer_refusal(session: ClassSession, quiz, question) -> str | None:
+    """Why an answer to ``question`` cannot be taken now (a message for the learner), or None."""
+    if session.state == "ended" or (session.open_until and aware(session.open_until) < utcnow()):
+        return gettext("This session has ended, so answers are closed.")
+    if session.mode == "live":
+        current = current_question(session, quiz)
+        if current is None or current.id != question.id:
+            return gettext("Your teacher has moved on, so this answer was not saved.")
+        if session.revealed:
+            return gettext("The answer has been revealed, so new answers are closed.")
+    return None
+
+
+def record_answer(participant: Participant, given) -> bool:
+    """Store an answer once; False if this learner had already answered (the first answer stands)."""
+    db.session.add(SessionAnswer(session_id=participant.session_id, participant_id=participant.id, question_id=given.question_id, value=given.value, score=given.score, text=given.text))
+    try:
+        db.session.commit()
+        return True
+    except IntegrityError:
+        db.session.rollback()
+        return False
+
+
+def answers_of(participant: Participant) -> dict[str, SessionAnswer]:
+    """A learner's answers by question id."""
+    rows = db.session.scalars(select(SessionAnswer).where(SessionAnswer.participant_id == participant.id))
+    return {answer.question_id: answer for answer in rows}
+
+
+def answer_count(session: ClassSession, question_id: str) -> int:
+    """How many learners answered one question."""
+    return db.session.scalar(select(func.count(SessionAnswer.id)).where(SessionAnswer.session_id == session.id, SessionAnswer.question_id == question_id))
+
+
+def participant_count(session: ClassSession) -> int:
+    """How many learners joined."""
+    return db.session.scalar(select(func.count(Participant.id)).where(Participant.session_id == session.id))
+
+
+def finished_count(session: ClassSession) -> int:
+    """How many learners of a self-paced session have answered every question."""
+    return db.session.scalar(select(func.count(Participant.id)).where(Participant.session_id == session.id, Participant.finished_at.is_not(None)))
+
+
+def languages_joined(session: ClassSession) -> list[tuple[str, int]]:
+    """(language, learners) for the learners who joined, most first."""
+    rows = db.session.execute(
+        select(Participant.language, func.count(Participant.id)).where(Participant.session_id == session.id).group_by(Participant.language).order_by(func.count(Participant.id).desc(), Participant.language)
+    )
+    return [(language, count) for language, count in rows]
+
+
+def record_survey(participant: Participant, phase: str, responses: dict[str, int] | None) -> None:
+    """Store a learner's survey for one phase (``None``: they chose to skip it), once."""
+    if getattr(participant, f"{phase}_survey") is not None:
+        return
+    for statement_id, value in (responses or {}).items():
+        db.session.add(SurveyResponse(session_id=participant.session_id, participant_id=participant.id, phase=phase, statement_id=statement_id, value=value))
+    setattr(participant, f"{phase}_survey", "answered" if responses else "skipped")
+    try:
+        db.session.commit()
+    except IntegrityError:  # sent twice at the same moment: the first one stands
+        db.session.rollback()
+
+
+def pending_survey(participant: Participant, session: ClassSession, answered: int, question_count: int) -> str | None:
+    """``pre`` before the lesson starts, ``post`` once it is over (only for learners who did ``pre``)."""
+    if not session.with_survey:
+        return None
+    started = session.state != "lobby" if session.mode == "live" else answered > 0
+    if not started and participant.pre_survey is None:
+        return "pre"
+    finished = session.state == "ended" or (session.mode == "self" and answered >= question_count)
+    if finished and participant.pre_survey == "answered" and participant.post_survey is None:
+        return "post"
+    return None
+
+
+# -- retention and rate limits ----------------------------------------------------------------------------
+
+
+def purge_expired(days: int, now: datetime | None = None) -> int:
+    """Delete sessions (and, by cascade, everything about their learners) ``days`` after they ended.
+
+    A self-paced session that was never ended counts as ended when it closed (``open_until``).
+    """
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    expired = select(ClassSession.id).where(or_(ClassSession.ended_at < cutoff, ClassSession.open_until < cutoff))
+    ids = list(db.session.scalars(expired))
+    if ids:
+        for model in (SurveyResponse, SessionAnswer, Participant):  # explicit: SQLite may not enforce cascades
+            db.session.execute(delete(model).where(model.session_id.in_(ids)))
+        db.session.execute(delete(ClassSession).where(ClassSession.id.in_(ids)))
+    db.session.execute(delete(JoinAttempt).where(JoinAttempt.window < _window() - 1))
+    db.session.commit()
+    return len(ids)
+
+
+def delete_session(session: ClassSession) -> None:
+    """Delete a session and everything its learners sent, now."""
+    for model in (SurveyResponse, SessionAnswer, Participant):
+        db.session.execute(delete(model).where(model.session_id == session.id))
+    db.session.delete(session)
+    db.session.commit()
+
+
+def _window() -> int:
+    return int(time.time() // JOIN_WINDOW_SECONDS)
+
+
+def client_key(remote_addr: str) -> str:
+    """A keyed hash of the client's address: enough to count guesses, useless to identify anyone."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, (remote_addr or "").encode(), hashlib.sha256).hexdigest()
+
+
+def too_many_failures(remote_addr: str) -> bool:
+    """True once a client has guessed wrong too often in the current window."""
+    failures = db.session.scalar(select(JoinAttempt.failures).where(JoinAttempt.client == client_key(remote_addr), JoinAttempt.window == _window()))
+    return (failures or 0) >= JOIN_FAILURES_ALLOWED
+
+
+def count_failure(remote_addr: str) -> None:
+    """Count one wrong code for this client."""
+    client, window = client_key(remote_addr), _window()
+    updated = db.session.execute(update(JoinAttempt).where(JoinAttempt.client == client, JoinAttempt.window == window).values(failures=JoinAttempt.failures + 1))
+    if updated.rowcount == 0:
+        db.session.add(JoinAttempt(client=client, window=window, failures=1))
+        try:
+            db.session.commit()
+        except IntegrityError:  # another server counted the first failure at the same moment
+            db.session.rollback()
+            db.session.execute(update(JoinAttempt).where(JoinAttempt.client == client, JoinAttempt.window == window).values(failures=JoinAttempt.failures + 1))
+    db.session.commit()
+
+
+def open_until_end_of(day) -> datetime:
+    """A self-paced session stays open until the end of the chosen day (UTC)."""
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=timezone.utc)

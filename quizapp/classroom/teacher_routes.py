@@ -1,0 +1,197 @@
+"""A teacher's side of classroom sessions. Every route needs a logged-in teacher, and every session
+route checks that the session is theirs (another teacher's session is a 404, not a 403: its existence
+is not their business).
+
+/<lang>/teach/                                 the teacher's sessions
+/<lang>/teach/sessions/new                     create a session from any lesson
+/<lang>/teach/sessions/<id>/                   the live screen (or self-paced progress)
+/<lang>/teach/sessions/<id>/control            start, reveal, next, previous, end (POST)
+/<lang>/teach/sessions/<id>/state              what the live screen polls (JSON, ETag)
+/<lang>/teach/sessions/<id>/qr.svg             the join QR code
+/<lang>/teach/sessions/<id>/report             the report (also the print view)
+/<lang>/teach/sessions/<id>/report.csv         the same numbers as CSV
+/<lang>/teach/sessions/<id>/delete             delete now (POST)
+"""
+
+import segno
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from ..content_access import content, localizer
+from ..extensions import db
+from ..i18n import current_language, languages
+from ..web import localized_blueprint
+from . import service
+from .forms import ControlForm, DeleteForm, NewSessionForm
+from .models import ClassSession
+from .report import build_report, report_csv
+from .views import ReportLabels, lesson_of, views_in
+
+bp = localized_blueprint("classroom", __name__)
+
+
+@bp.before_request
+@login_required
+def require_teacher():
+    """Every route here is for logged-in teachers only."""
+
+
+def own_session_or_404(session_id: int) -> ClassSession:
+    """The session, if it belongs to the current teacher."""
+    session = db.session.get(ClassSession, session_id)
+    if session is None or session.teacher_id != current_user.id:
+        abort(404)
+    return session
+
+
+@bp.route("/teach/")
+def dashboard():
+    """The teacher's sessions, newest first."""
+    sessions = db.session.scalars(select(ClassSession).where(ClassSession.teacher_id == current_user.id).order_by(ClassSession.id.desc())).all()
+    titles = {}
+    for session in sessions:
+        course = content().course(session.course_id)
+        lesson = course.lesson(session.lesson_id) if course else None
+        titles[session.id] = localizer(course).text(lesson.title) if lesson else None
+    return render_template("classroom/dashboard.html", sessions=sessions, titles=titles, days=current_app.config["SESSION_RETENTION_DAYS"])
+
+
+def lesson_choices():
+    """Every lesson that has a quiz, grouped by course, in the teacher's language."""
+    choices = []
+    for course in content().courses():
+        localize = localizer(course)
+        course_title = localize.text(course.title).html.striptags()
+        for lesson in course.lessons:
+            if lesson.quiz:
+                choices.append(SelectChoice(f"{course.id}/{lesson.id}", localize.text(lesson.title).html.striptags(), optgroup=course_title))
+    return choices
+
+
+@bp.route("/teach/sessions/new", methods=["GET", "POST"])
+def new_session():
+    """Create a session: live or self-paced, with or without the survey, anonymous or with pseudonyms."""
+    form = NewSessionForm()
+    form.lesson.choices = lesson_choices()
+    if not form.lesson.data and request.args.get("lesson"):
+        form.lesson.data = request.args["lesson"]
+    if form.validate_on_submit():
+        course_id, lesson_id = form.lesson.data.split("/", 1)
+        course = content().course(course_id)
+        lesson = course.lesson(lesson_id)
+        open_until = service.open_until_end_of(form.open_until.data) if form.mode.data == "self" else None
+        session = service.create_session(current_user, course, lesson, form.mode.data, form.with_survey.data, form.names.data == "pseudonyms", open_until)
+        return redirect(url_for(".live", session_id=session.id))
+    return render_template("classroom/new.html", form=form), 422 if form.errors else 200
+
+
+def join_url(session) -> str:
+    """The short link learners type or scan."""
+    return url_for("learn_short.short_link", code=session.code, _external=True)
+
+
+def live_context(session):
+    """What the live screen shows, in the teacher's language."""
+    course, lesson = lesson_of(session)
+    quiz = lesson.quiz
+    views = views_in(course, lesson, current_language().tag)
+    question = service.current_question(session, quiz)
+    report = build_report(session, lesson, course)
+    row = next((r for r in report.questions if question and r.question.id == question.id), None)
+    return {
+        "session": session,
+        "course": course,
+        "lesson": lesson,
+        "lesson_view": content().lesson_view(course, lesson, current_language()),
+        "quiz": quiz,
+        "views": views,
+        "question": question,
+        "row": row,
+        "report": report,
+        "joined": service.participant_count(session),
+        "languages_joined": [(languages().get(tag), count) for tag, count in service.languages_joined(session)],
+        "join_url": join_url(session),
+        "join_base": request.host_url.rstrip("/") + "/j",
+        "finished": service.finished_count(session),
+        "form": ControlForm(version=session.version),
+        "state_etag": service.teacher_etag(service.teacher_state(session, quiz)),
+    }
+
+
+@bp.route("/teach/sessions/<int:session_id>/")
+def live(session_id):
+    """The live screen for the projector: code, QR, who joined, the question and its answers, notes."""
+    session = own_session_or_404(session_id)
+    return render_template("classroom/live.html", **live_context(session))
+
+
+@bp.route("/teach/sessions/<int:session_id>/control", methods=["POST"])
+def control(session_id):
+    """Move the session on. A stale screen (double click, second tab) changes nothing."""
+    session = own_session_or_404(session_id)
+    form = ControlForm()
+    if form.validate_on_submit():
+        _course, lesson = lesson_of(session)
+        count = len(lesson.quiz.questions) if lesson.quiz else 0
+        version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+        if not service.control(session, form.action.data, count, version):
+            flash(_("The session had already moved on; this screen is now up to date."))
+    return redirect(url_for(".live", session_id=session.id), code=303)
+
+
+@bp.route("/teach/sessions/<int:session_id>/state")
+def state(session_id):
+    """A cheap summary for the live screen to poll; 304 while nothing changed."""
+    session = own_session_or_404(session_id)
+    _course, lesson = lesson_of(session)
+    data = service.teacher_state(session, lesson.quiz)
+    etag = service.teacher_etag(data)
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
+    response = jsonify(data)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/teach/sessions/<int:session_id>/qr.svg")
+def qr(session_id):
+    """The join link as a QR code, drawn on the server (no script, works on any projector)."""
+    session = own_session_or_404(session_id)
+    svg = segno.make(join_url(session), error="m").svg_inline(scale=8, dark="#000", light="#fff", border=2)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.route("/teach/sessions/<int:session_id>/report")
+def report(session_id):
+    """Per question, distribution and percent right; per learner only with pseudonyms; the survey change."""
+    session = own_session_or_404(session_id)
+    course, lesson = lesson_of(session)
+    data = build_report(session, lesson, course)
+    views = views_in(course, lesson, current_language().tag)
+    labels = ReportLabels(views, localizer(course))
+    return render_template("classroom/report.html", session=session, course=course, lesson=lesson, report=data, views=views, labels=labels, minimum=5)
+
+
+@bp.route("/teach/sessions/<int:session_id>/report.csv")
+def report_download(session_id):
+    """The report's numbers as CSV, exactly those on the screen."""
+    session = own_session_or_404(session_id)
+    course, lesson = lesson_of(session)
+    data = build_report(session, lesson, course)
+    labels = ReportLabels(views_in(course, lesson, current_language().tag), localizer(course))
+    filename = f"kizuna-{session.code}-{lesson.id}.csv"
+    return Response(report_csv(data, labels), mimetype="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/teach/sessions/<int:session_id>/delete", methods=["POST"])
+def delete(session_id):
+    """Delete the session and every answer in it, now."""
+    session = own_session_or_404(session_id)
+    if DeleteForm().validate_on_submit():
+        service.delete_session(session)
+        flash(_("The session and all its answers are deleted."))
+    return redirect(url_for(".dashboard"), code=303)

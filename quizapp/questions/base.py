@@ -1,0 +1,149 @@
+"""The common interface of question types.
+
+A question type is one small class that knows how to read its definition from a quiz file (and what is
+wrong with it), which texts it has for translators, how it appears as a form field, which submitted values
+are impossible (tampering rather than a mistake), how an answer is stored and how it scores.
+"""
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from wtforms.validators import InputRequired, StopValidation
+
+from ..content.models import Option, Question, Text
+from ..content.schema import ANY_SOURCE, Field, check_record
+
+COMMON_FIELDS = [Field("id", "id"), Field("type", "text")]
+EXPLAINED_FIELDS = [Field("explanation", "text"), Field("source", "id")]
+OPTIONAL_EXPLANATION = [Field("explanation", "text", required=False), Field("source", "id", required=False)]
+
+
+class QuestionType:
+    """Base class: subclasses set ``name``, ``label``, ``fields`` and override what differs."""
+
+    name = ""
+    scored = True
+    fields: list[Field] = []
+    prompt_key = "prompt"
+
+    # -- reading a quiz file ---------------------------------------------------------------------------
+
+    def parse(self, raw, ctx: str, path, errors, sources: set) -> Question | None:
+        """Build the question from its mapping in the quiz file, reporting every problem."""
+        values = check_record(raw, COMMON_FIELDS + self.fields, f"question '{raw.get('id', '?')}'", errors, raw.line)
+        if values is None or any(f.required and f.name not in values for f in COMMON_FIELDS + self.fields):
+            return None
+        question_id = values["id"]
+
+        def text(key: str, label: str, value=None, line=None, context=None) -> Text:
+            return Text(
+                (value if value is not None else values[key]).strip(),
+                context or ctx,
+                f"quiz {question_id}: {label}",
+                path,
+                line or raw.line_of(key),
+            )
+
+        options = self.parse_options(raw, values, text, errors)
+        if options is None:
+            return None
+        if "source" in values and sources is not ANY_SOURCE and values["source"] not in sources:
+            known = ", ".join(sorted(sources)) or "none declared"
+            errors.add(raw.line_of("source"), f"question '{question_id}' cites source '{values['source']}', which the lesson does not list; declared sources: {known}")
+        question = Question(
+            id=question_id,
+            type=self.name,
+            prompt=text(self.prompt_key, self.prompt_key),
+            options=tuple(options),
+            explanation=text("explanation", "explanation") if "explanation" in values else None,
+            source=values.get("source"),
+            line=raw.line,
+        )
+        self.check(question, raw, errors)
+        return question
+
+    def parse_options(self, raw, values, text, errors) -> list[Option] | None:
+        """The question's options (none by default)."""
+        return []
+
+    def check(self, question: Question, raw, errors) -> None:
+        """Rules specific to the type (e.g. how many options are correct)."""
+
+    # -- taking the quiz -------------------------------------------------------------------------------
+
+    def form_field(self, question: Question, prompt: Markup, choices: list[tuple[str, Markup]]):
+        """An unbound WTForms field for this question, choices already in display order."""
+        raise NotImplementedError
+
+    def tampered(self, question: Question, values: list[str]) -> bool:
+        """True when the submitted raw values cannot come from our form (unknown ids, too many)."""
+        ids = {option.id for option in question.options}
+        return len(values) > 1 or any(value not in ids for value in values)
+
+    def answer(self, data):
+        """The answer to store (JSON-serialisable), from the field's data."""
+        return data
+
+    def score(self, question: Question, answer) -> float | None:
+        """A score from 0 to 1, or None for questions that are not scored."""
+        raise NotImplementedError
+
+    def right_answer(self, question: Question) -> list[Option]:
+        """The options that make up the right answer, in order (empty when there is none)."""
+        return [option for option in question.options if option.correct]
+
+    def chosen(self, question: Question, answer) -> list[Option]:
+        """The options the learner chose, in the order they gave them."""
+        if answer is None:
+            return []
+        ids = answer if isinstance(answer, list) else [str(answer)]
+        return [option for option in (question.option(i) for i in ids) if option is not None]
+
+    def describe(self, question: Question) -> str:
+        """A one-line description for `courses check` and `courses stats`."""
+        return f"{self.name}, {len(question.options)} options"
+
+
+def required(message=None):
+    """A required-answer validator with our own translated message."""
+    return InputRequired(message=message or _l("Please answer this question."))
+
+
+class AtLeastOne:
+    """At least one box ticked. Unlike InputRequired it sets no ``required`` attribute, which on a
+    checkbox would tell browsers that every box must be ticked."""
+
+    field_flags: dict = {}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
+
+
+def option_records(raw, key: str, values, text, errors, extra_fields, kind_label: str) -> list[Option] | None:
+    """Parse a list of option-like records (options or items) with unique ids and feedback."""
+    options, seen = [], set()
+    items = values.get(key)
+    if items is None:
+        return None
+    fields = [Field("id", "id"), Field("text", "text"), Field("feedback", "text")] + extra_fields
+    for index, item in enumerate(items):
+        record = check_record(item, fields, f"{kind_label} of question '{values['id']}'", errors, items.line_of(index))
+        if not record or any(f.required and f.name not in record for f in fields):
+            continue
+        if record["id"] in seen:
+            errors.add(item.line_of("id"), f"duplicate {kind_label} id '{record['id']}' in question '{values['id']}'")
+            continue
+        seen.add(record["id"])
+        options.append(
+            Option(
+                id=record["id"],
+                text=text("text", f"{kind_label} {record['id']}", record["text"], item.line_of("text")),
+                feedback=text("feedback", f"feedback for {kind_label} {record['id']}", record["feedback"], item.line_of("feedback")),
+                correct=record.get("correct", False),
+                pinned=record.get("pinned", False),
+            )
+        )
+    return options

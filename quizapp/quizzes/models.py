@@ -1,0 +1,52 @@
+"""Quiz attempts and answers. Anonymous by design: no name, no IP address, no account."""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware."""
+    return datetime.now(timezone.utc)
+
+
+class QuizAttempt(db.Model):
+    """One learner's go at one lesson's quiz, identified only by an unguessable token."""
+
+    __tablename__ = "quiz_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    course_id: Mapped[str] = mapped_column(String(100), index=True)
+    lesson_id: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    score: Mapped[float | None] = mapped_column(Float)  # 0-1 over scored questions, when completed
+
+    answers: Mapped[list["QuizAnswer"]] = relationship(back_populates="attempt", cascade="all, delete-orphan", order_by="QuizAnswer.id")
+
+    def answer_to(self, question_id: str) -> "QuizAnswer | None":
+        """This attempt's answer to one question, or None."""
+        return next((answer for answer in self.answers if answer.question_id == question_id), None)
+
+
+class QuizAnswer(db.Model):
+    """An answer to one question; recorded once per attempt (the unique constraint makes resends harmless)."""
+
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id", name="uq_quiz_answers_attempt_question"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    value: Mapped[object | None] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+    # A reflection's text, only when the learner ticked "save"; never shown to anyone else.
+    text: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")

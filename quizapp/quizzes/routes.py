@@ -1,0 +1,153 @@
+"""Routes of quizzes.
+
+/<lang>/courses/<course>/<lesson>/quiz                    start: a new attempt token
+/<lang>/courses/<course>/<lesson>/quiz/<token>            the form (all questions, or the next one)
+/<lang>/courses/<course>/<lesson>/quiz/<token>/results    score, answers, feedback, explanations
+"""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..content_access import content, course_or_404, lesson_or_404
+from ..i18n import current_language
+from ..questions import QUESTION_TYPES
+from ..web import localized_blueprint
+from . import service
+
+bp = localized_blueprint("quizzes", __name__)
+
+
+def load(course_id, lesson_id, token=None):
+    """The course, lesson and quiz of the URL (404 if any is missing or the token is malformed)."""
+    course = course_or_404(course_id)
+    lesson = lesson_or_404(course, lesson_id)
+    if lesson.quiz is None or (token is not None and not service.TOKEN_PATTERN.match(token)):
+        abort(404)
+    return course, lesson, lesson.quiz
+
+
+def attempt_for(token, course, lesson):
+    """The attempt with this token, or None; 404 if the token belongs to another lesson's quiz."""
+    attempt = service.find_attempt(token)
+    if attempt is not None and (attempt.course_id, attempt.lesson_id) != (course.id, lesson.id):
+        abort(404)
+    return attempt
+
+
+@bp.route("/courses/<course_id>/<lesson_id>/quiz")
+def start(course_id, lesson_id):
+    """Begin a new attempt: its token in the URL keeps the option order stable across reloads."""
+    load(course_id, lesson_id)
+    return redirect(url_for(".take", course_id=course_id, lesson_id=lesson_id, token=service.new_token()))
+
+
+@bp.route("/courses/<course_id>/<lesson_id>/quiz/<token>", methods=["GET", "POST"])
+def take(course_id, lesson_id, token):
+    """Show the quiz, or record what was sent; a finished attempt goes to its results."""
+    course, lesson, quiz = load(course_id, lesson_id, token)
+    attempt = attempt_for(token, course, lesson)
+    if attempt is not None and attempt.completed_at is not None and not (quiz.feedback == "immediate" and request.args.get("feedback")):
+        return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token))
+    views = content().quiz_view(course, lesson, current_language())
+    if quiz.feedback == "immediate":
+        return take_one_at_a_time(course, lesson, quiz, token, attempt, views)
+    return take_all_at_once(course, lesson, quiz, token, views)
+
+
+def take_all_at_once(course, lesson, quiz, token, views):
+    """Feedback at the end: every question on one page, one submission."""
+    form = service.build_form(quiz.questions, views, token)
+    if request.method == "POST":
+        if service.tampered(quiz.questions, request.form):
+            return tampered_response(course, lesson)
+        if form.validate():
+            service.record_attempt(token, course, lesson, current_language().tag, service.answers_from(form, quiz.questions))
+            return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token), code=303)
+    status = 422 if form.errors else 200
+    return render_template("quizzes/quiz.html", course=course, lesson=lesson, quiz=quiz, form=form, views=views, questions=quiz.questions, position=None), status
+
+
+def take_one_at_a_time(course, lesson, quiz, token, attempt, views):
+    """Immediate feedback: one question, then its feedback, then the next."""
+    answered = {answer.question_id for answer in attempt.answers} if attempt else set()
+    shown = request.args.get("feedback")
+    if request.method == "GET" and shown in answered:
+        return render_feedback(course, lesson, quiz, token, attempt, views, quiz.question(shown))
+    remaining = [question for question in quiz.questions if question.id not in answered]
+    if request.method == "POST":
+        posted = request.form.get("question")
+        if posted in answered:  # sent twice (double click, back button): the first answer stands
+            return redirect(url_for(".take", course_id=course.id, lesson_id=lesson.id, token=token, feedback=posted), code=303)
+        if not remaining or posted != remaining[0].id:
+            return tampered_response(course, lesson)
+    if not remaining:
+        return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token))
+    question = remaining[0]
+    form = service.build_form([question], views, token)
+    if request.method == "POST":
+        if service.tampered([question], request.form):
+            return tampered_response(course, lesson)
+        if form.validate():
+            given = service.answers_from(form, [question])[0]
+            service.record_answer(token, course, lesson, current_language().tag, given)
+            return redirect(url_for(".take", course_id=course.id, lesson_id=lesson.id, token=token, feedback=question.id), code=303)
+    position = quiz.questions.index(question) + 1
+    status = 422 if form.errors else 200
+    return render_template("quizzes/quiz.html", course=course, lesson=lesson, quiz=quiz, form=form, views=views, questions=[question], position=position), status
+
+
+def render_feedback(course, lesson, quiz, token, attempt, views, question):
+    """The feedback on one answer, with the way on."""
+    item = result_item(question, views[question.id], attempt.answer_to(question.id))
+    position = quiz.questions.index(question) + 1
+    finished = attempt.completed_at is not None
+    return render_template("quizzes/feedback.html", course=course, lesson=lesson, quiz=quiz, item=item, position=position, finished=finished, token=token)
+
+
+def tampered_response(course, lesson):
+    """A submission our form could not have produced: say so plainly, store nothing."""
+    message = _("Some answers did not match this quiz, so nothing was saved. Please reload the quiz and try again.")
+    return render_template("error.html", title=_("Please try again"), message=message), 400
+
+
+@bp.route("/courses/<course_id>/<lesson_id>/quiz/<token>/results")
+def results(course_id, lesson_id, token):
+    """The score, each answer with its feedback, the right answer and the explanation."""
+    course, lesson, quiz = load(course_id, lesson_id, token)
+    attempt = attempt_for(token, course, lesson)
+    if attempt is None or attempt.completed_at is None:
+        return redirect(url_for(".take", course_id=course.id, lesson_id=lesson.id, token=token))
+    views = content().quiz_view(course, lesson, current_language())
+    items = [result_item(question, views[question.id], attempt.answer_to(question.id)) for question in quiz.questions]
+    scored = [item for item in items if item["scored"]]
+    return render_template("quizzes/results.html", course=course, lesson=lesson, attempt=attempt, items=items, scored=scored)
+
+
+def result_item(question, view, answer) -> dict:
+    """What the results page shows of one question."""
+    question_type = QUESTION_TYPES[question.type]
+    value = answer.value if answer else None
+    return {
+        "question": question,
+        "view": view,
+        "scored": question_type.scored,
+        "score": answer.score if answer else None,
+        "chosen": [view.options[option.id] for option in question_type.chosen(question, value)],
+        "right": [view.options[option.id] for option in question_type.right_answer(question)],
+        "text": answer.text if answer else None,
+    }
+
+
+@bp.app_template_filter("inline")
+def inline_filter(localized):
+    """``{{ localized|inline }}``: a content unit as inline HTML, marked if untranslated."""
+    return service.inline_html(localized)
+
+
+@bp.app_context_processor
+def quiz_helpers():
+    """Helpers the quiz templates use."""
+    return {
+        "service_field_name": service.field_name,
+        "lesson_view_of": lambda course, lesson: content().lesson_view(course, lesson, current_language()),
+    }

@@ -1,0 +1,80 @@
+"""What authors learn from the answers: per question and language, how learners did."""
+
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..questions import QUESTION_TYPES
+from .models import QuizAnswer, QuizAttempt
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    """The figures for one question in one language."""
+
+    course_id: str
+    lesson_id: str
+    question_id: str
+    type: str
+    language: str
+    answers: int
+    percent_correct: float | None  # share of answers fully right (scored questions only)
+    wrong_option: str | None  # the wrong option chosen most often
+    wrong_option_count: int
+    average_opinion: float | None  # mean position on the scale (Likert only)
+
+    def as_dict(self) -> dict:
+        """For JSON output."""
+        return asdict(self)
+
+
+def course_stats(course, languages) -> list[QuestionStats]:
+    """Figures for every question of ``course`` that has answers, in course, quiz and language order."""
+    rows = db.session.execute(
+        select(QuizAttempt.lesson_id, QuizAttempt.language, QuizAnswer.question_id, QuizAnswer.value, QuizAnswer.score)
+        .join(QuizAnswer.attempt)
+        .where(QuizAttempt.course_id == course.id)
+    ).all()
+    grouped = defaultdict(list)
+    for lesson_id, language, question_id, value, score in rows:
+        grouped[(lesson_id, question_id, language)].append((value, score))
+    language_order = {tag: index for index, tag in enumerate(languages)}
+    stats = []
+    for lesson in course.lessons:
+        for question in lesson.quiz.questions if lesson.quiz else ():
+            found = sorted((key for key in grouped if key[:2] == (lesson.id, question.id)), key=lambda key: language_order.get(key[2], len(language_order)))
+            for key in found:
+                stats.append(summarise(course.id, lesson.id, question, key[2], grouped[key]))
+    return stats
+
+
+def summarise(course_id, lesson_id, question, language, answers) -> QuestionStats:
+    """Figures for one question's answers in one language."""
+    question_type = QUESTION_TYPES[question.type]
+    percent = None
+    if question_type.scored:
+        percent = 100.0 * sum(1 for _value, score in answers if score == 1.0) / len(answers)
+    wrong, wrong_count = most_chosen_wrong(question, [value for value, _score in answers])
+    opinion = None
+    if question.type == "likert":
+        values = [value for value, _score in answers if isinstance(value, int)]
+        opinion = sum(values) / len(values) if values else None
+    return QuestionStats(course_id, lesson_id, question.id, question.type, language, len(answers), percent, wrong, wrong_count, opinion)
+
+
+def most_chosen_wrong(question, values) -> tuple[str | None, int]:
+    """The wrong option chosen most often (ties go to the one listed first), for choice questions."""
+    if question.type not in ("single", "multiple", "myth_fact"):
+        return None, 0
+    wrong_ids = [option.id for option in question.options if not option.correct]
+    counts = Counter()
+    for value in values:
+        for option_id in value if isinstance(value, list) else [value]:
+            if option_id in wrong_ids:
+                counts[option_id] += 1
+    if not counts:
+        return None, 0
+    best = max(wrong_ids, key=lambda option_id: (counts[option_id], -wrong_ids.index(option_id)))
+    return best, counts[best]

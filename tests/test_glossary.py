@@ -1,0 +1,77 @@
+"""Terms to avoid are caught in course text and in translations, unless a lesson quotes them on purpose."""
+
+from babel.messages.catalog import Catalog
+
+from quizapp.catalogs import Catalogs
+from quizapp.content import load_library
+from quizapp.content.glossary import allowances, term_errors
+
+from .test_cli import write_po
+from .test_course_files import edit
+
+
+def test_planted_term_in_a_lesson_is_caught_with_file_and_line(course_tree):
+    edit(course_tree / "sample-course/first-lesson.md", "A paragraph with a figure", "A shut-in paragraph with a figure")
+    errors = [str(error) for error in term_errors(load_library(course_tree))]
+    assert errors == [
+        f"{course_tree}/sample-course/first-lesson.md:15: 'shut-in' (en) in the text is a term to avoid; "
+        "say \"a person experiencing prolonged social withdrawal\" instead, or list 'shut-in' under allow_terms if the lesson quotes it on purpose"
+    ]
+
+
+def test_term_in_quiz_and_notes_is_caught_too(course_tree):
+    edit(course_tree / "sample-course/first-lesson.quiz.yml", "Which is right?", "Which is crazy?")
+    edit(course_tree / "sample-course/second-lesson.notes.md", "Discuss", "Discuss the psycho")
+    errors = sorted(f"{error.path.name}:{error.line}" for error in term_errors(load_library(course_tree)))
+    assert errors == ["first-lesson.quiz.yml:5", "second-lesson.notes.md:1"]
+
+
+def test_whole_words_only(course_tree):
+    edit(course_tree / "sample-course/first-lesson.md", "A paragraph with a figure", "A psychotic episode, per Psychol Med, with a figure")
+    assert term_errors(load_library(course_tree)) == []
+
+
+def test_allow_terms_permits_a_deliberate_quote(course_tree):
+    edit(course_tree / "sample-course/first-lesson.md", "A paragraph with a figure", 'Instead of "crazy", say what you mean. A figure')
+    edit(course_tree / "sample-course/first-lesson.md", "minutes: 4\n", "minutes: 4\nallow_terms: [crazy]\n")
+    library = load_library(course_tree)
+    assert library.errors == ()
+    assert term_errors(library) == []
+    assert allowances(library)["sample-course/first-lesson/quiz"] == frozenset({"crazy"})
+
+
+def test_planted_term_in_a_translation_is_caught(tmp_path, course_tree):
+    library = load_library(course_tree)
+    catalogs = Catalogs(tmp_path, tmp_path / "translations", ["en", "es", "ja"], "en", glossary=library.glossary, allowed=allowances(library))
+    template = Catalog()
+    template.add("First item.", context="sample-course/first-lesson")
+    template.add("Only a paragraph [@source-b].", context="sample-course/second-lesson")
+    path = catalogs.po_path("es", "courses")
+    write_po(path, "es", [])
+    catalog = Catalog(locale="es")
+    catalog.add("First item.", "Un punto LOCO.", context="sample-course/first-lesson")
+    catalog.add("Only a paragraph [@source-b].", "Solo un párrafo [@source-b].", context="sample-course/second-lesson")
+    from babel.messages.pofile import write_po as babel_write_po
+
+    with open(path, "wb") as fileobj:
+        babel_write_po(fileobj, catalog)
+    problems = [str(problem) for problem in catalogs.check_catalog("es", "courses", template)]
+    assert len(problems) == 1
+    assert "entry [sample-course/first-lesson] 'First item.': 'loco' (es) in the translation is a term to avoid" in problems[0]
+    # The same word is fine where the lesson quotes it on purpose.
+    catalogs.allowed = {"sample-course/first-lesson": frozenset({"crazy"})}
+    assert catalogs.check_catalog("es", "courses", template) == []
+
+
+def test_japanese_terms_match_without_word_boundaries(course_tree):
+    library = load_library(course_tree)
+    assert [rule.id for rule in library.glossary.find("彼は引きこもり野郎だ", "ja")] == ["shut-in"]
+    assert library.glossary.find("ひきこもりの状態にある人", "ja") == []
+
+
+def test_real_library_has_no_term_to_avoid():
+    from quizapp.config import PROJECT_ROOT
+
+    library = load_library(PROJECT_ROOT / "courses")
+    assert library.glossary.rules["en"]
+    assert term_errors(library) == []
