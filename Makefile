@@ -7,7 +7,7 @@ PORT ?= 5000
 WORKERS ?= 2
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run dev test check catalogs db chromium translations-extract translations-update translations-compile translations-check translations-status clean
+.PHONY: run dev test check catalogs db chromium postgres translations-extract translations-update translations-compile translations-check translations-status clean
 
 run: $(VENV)/.installed instance/config.py catalogs db  ## serve the app with gunicorn at http://127.0.0.1:$(PORT)
 	$(FLASK) sessions purge
@@ -16,7 +16,7 @@ run: $(VENV)/.installed instance/config.py catalogs db  ## serve the app with gu
 dev: $(VENV)/.installed instance/config.py catalogs db  ## Flask's debug server, reloading on change
 	$(FLASK) --debug run --port $(PORT)
 
-test: $(VENV)/.installed instance/config.py chromium catalogs  ## every check and test
+test: $(VENV)/.installed instance/config.py chromium postgres catalogs  ## every check and test
 	$(FLASK) translate check
 	$(FLASK) courses check
 	$(BIN)/pytest -q
@@ -44,6 +44,11 @@ db: $(VENV)/.installed instance/config.py
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null)
+
+# Debian's PostgreSQL server: the tests start a throwaway cluster to prove the app runs on it.
+postgres:
+	@(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb) >/dev/null 2>&1 && command -v psql >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null)
 
 translations-extract: $(VENV)/.installed instance/config.py
 	$(FLASK) translate extract

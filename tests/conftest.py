@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 from quizapp import create_app
 from quizapp.catalogs import Catalogs
 from quizapp.config import PROJECT_ROOT, DefaultConfig
+from quizapp.extensions import db
 
 from .support import DATA, SHIPPED
 
@@ -39,15 +40,22 @@ def migrated_database(tmp_path_factory):
 def make_app(tmp_path, migrated_database):
     """Build an app with extra configuration on a throwaway copy of the migrated database."""
 
+    apps = []
+
     def factory(**config):
         database = tmp_path / "test.sqlite"
         if not database.exists():
             shutil.copyfile(migrated_database, database)
         settings = {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "PASSWORD_HASH_METHOD": FAST_HASH}
         settings.update(config)
-        return create_app(settings)
+        app = create_app(settings)
+        apps.append(app)
+        return app
 
-    return factory
+    yield factory
+    for app in apps:  # close pooled connections (PostgreSQL ones warn when left open)
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -92,3 +100,26 @@ def write_catalog(tmp_path):
         return directory
 
     return write
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for this test run."""
+    from .postgres import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_pg_app(make_app, postgres):
+    """Build an app on a fresh, migrated PostgreSQL database."""
+
+    def factory(**config):
+        app = make_app(DATABASE_URL=postgres.new_database(), **config)
+        with app.app_context():
+            upgrade()
+        return app
+
+    return factory

@@ -1,6 +1,7 @@
 """One session served by two app processes sharing one database: nothing lives in process memory."""
 
 import http.cookiejar
+import os
 import re
 import shutil
 import subprocess
@@ -50,15 +51,21 @@ class Browser:
         return self.request(path, dict(data, csrf_token=token.group(1)))
 
 
-@pytest.fixture
-def two_servers(tmp_path, migrated_database):
-    database = tmp_path / "shared.sqlite"
-    shutil.copyfile(migrated_database, database)
-    env = {"QUIZAPP_SECRET_KEY": "shared-secret", "QUIZAPP_DATABASE_URL": f"sqlite:///{database}"}
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_servers(request, tmp_path, migrated_database):
+    if request.param == "sqlite":
+        database = tmp_path / "shared.sqlite"
+        shutil.copyfile(migrated_database, database)
+        url = f"sqlite:///{database}"
+    else:
+        url = request.getfixturevalue("postgres").new_database()
+    env = {"QUIZAPP_SECRET_KEY": "shared-secret", "QUIZAPP_DATABASE_URL": url}
+    if request.param == "postgresql":
+        subprocess.run([sys.executable, "-m", "flask", "--app", "quizapp", "db", "upgrade"], cwd=PROJECT_ROOT, env=dict(os.environ, **env), check=True, capture_output=True)
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "quizapp", "teachers", "create", "a@example.org", "--name", "A", "--password", PASSWORD],
         cwd=PROJECT_ROOT,
-        env=dict(__import__("os").environ, **env),
+        env=dict(os.environ, **env),
         check=True,
         capture_output=True,
     )
@@ -69,6 +76,7 @@ def two_servers(tmp_path, migrated_database):
 
 
 def test_live_session_across_two_app_processes(two_servers):
+    """Teacher on one process, learners on the other, on SQLite and on PostgreSQL."""
     one, two = two_servers
     teacher = Browser(one.url)
     status, headers, _ = teacher.post("/en/teach/login", {"email": "a@example.org", "password": PASSWORD})
