@@ -26,10 +26,10 @@ class Server:
         self.env = dict(os.environ, **env)
         self.process = None
 
-    def start(self, workers: int = 1) -> "Server":
+    def start(self, workers: int = 1, extra=()) -> "Server":
         log = open(self.log_path, "wb")  # noqa: SIM115 - the process writes to it until stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "quizapp:create_app()"],
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), *extra, "--bind", f"127.0.0.1:{self.port}", "quizapp:create_app()"],
             cwd=PROJECT_ROOT,
             env=self.env,
             stdout=log,

@@ -32,7 +32,7 @@ JOIN_WINDOW_SECONDS = 600
 JOIN_FAILURES_ALLOWED = 10
 
 # i18n: animals for learners' generated pseudonyms ("Otter 42"); any friendly animal works.
-ANIMALS = [_l("Otter"), _l("Heron"), _l("Panda"), _l("Koala"), _l("Dolphin"), _l("Fox"), _l("Owl"), _l("Turtle"), _l("Penguin"), _l("Hedgehog"), _l("Rabbit"), _l("Whale"), _l("Deer"), _l("Swan"), _l("Seal"), _l("Robin")]
+ANIMALS = [_l("Otter"), _l("Crane"), _l("Panda"), _l("Koala"), _l("Dolphin"), _l("Fox"), _l("Owl"), _l("Turtle"), _l("Penguin"), _l("Hedgehog"), _l("Rabbit"), _l("Whale"), _l("Deer"), _l("Swan"), _l("Seal"), _l("Robin")]
 
 
 def normalise_code(code: str) -> str:
