@@ -4,14 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app quizapp
 PORT ?= 5000
-WORKERS ?= 2
+WORKERS ?= 3
+THREADS ?= 4
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run dev test check catalogs db chromium postgres translations-extract translations-update translations-compile translations-check translations-status clean
+.PHONY: run dev test bench check catalogs db chromium postgres translations-extract translations-update translations-compile translations-check translations-status clean
 
 run: $(VENV)/.installed instance/config.py catalogs db  ## serve the app with gunicorn at http://127.0.0.1:$(PORT)
 	$(FLASK) sessions purge
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - "quizapp:create_app()"
+	$(BIN)/gunicorn --workers $(WORKERS) --worker-class gthread --threads $(THREADS) --bind 127.0.0.1:$(PORT) --access-logfile - "quizapp:create_app()"
 
 dev: $(VENV)/.installed instance/config.py catalogs db  ## Flask's debug server, reloading on change
 	$(FLASK) --debug run --port $(PORT)
@@ -20,6 +21,9 @@ test: $(VENV)/.installed instance/config.py chromium postgres catalogs  ## every
 	$(FLASK) translate check
 	$(FLASK) courses check
 	$(BIN)/pytest -q
+
+bench: $(VENV)/.installed instance/config.py postgres catalogs  ## the classroom burst benchmark (1,000 learners, 33 sessions)
+	$(BIN)/python bench/classroom_burst.py
 
 check: $(VENV)/.installed instance/config.py  ## check course files
 	$(FLASK) courses check

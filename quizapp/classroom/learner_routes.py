@@ -228,11 +228,13 @@ def survey(token):
 @short.route("/s/<token>/state")
 def learner_state(token):
     """The session's version: learners' pages poll this and refresh when it changes."""
-    participant = participant_or_404(token)
-    etag = service.learner_etag(participant.session)
+    version = service.version_for_token(token)  # one indexed query: this is the hottest URL
+    if version is None:
+        abort(404)
+    etag = f"v{version}"
     if request.if_none_match.contains(etag):
         return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
-    response = jsonify({"version": participant.session.version})
+    response = jsonify({"version": version})
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     return response

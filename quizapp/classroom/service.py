@@ -162,8 +162,15 @@ def current_question(session: ClassSession, quiz):
     return quiz.questions[min(session.question_index, len(quiz.questions) - 1)]
 
 
+def version_for_token(token: str) -> int | None:
+    """The version of the session a learner token belongs to, in one query (None if unknown)."""
+    if not TOKEN_PATTERN.match(token or ""):
+        return None
+    return db.session.scalar(select(ClassSession.version).join(Participant, Participant.session_id == ClassSession.id).where(Participant.token == token))
+
+
 def learner_etag(session: ClassSession) -> str:
-    """What a learner's page depends on: only the session's version."""
+    """What a learner's page depends on: only the session's version (as ``/s/<token>/state`` says)."""
     return f"v{session.version}"
 
 
