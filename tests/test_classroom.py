@@ -405,5 +405,5 @@ def test_qr_code_is_an_svg_of_the_join_link(app, teacher):
     live, code = create_session(teacher)
     response = teacher.get(live + "qr.svg")
     assert response.mimetype == "image/svg+xml"
-    assert response.get_data(as_text=True).startswith("<svg")
+    assert response.get_data(as_text=True).startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert f"/j/{code}" in teacher.get(live).get_data(as_text=True)

@@ -13,6 +13,8 @@ is not their business).
 /<lang>/teach/sessions/<id>/delete             delete now (POST)
 """
 
+import io
+
 import segno
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -114,7 +116,7 @@ def live_context(session):
         "joined": service.participant_count(session),
         "languages_joined": [(languages().get(tag), count) for tag, count in service.languages_joined(session)],
         "join_url": join_url(session),
-        "join_base": request.host_url.rstrip("/") + "/j",
+        "join_base": request.host + "/j",
         "finished": service.finished_count(session),
         "form": ControlForm(version=session.version),
         "state_etag": service.teacher_etag(service.teacher_state(session, quiz)),
@@ -161,8 +163,10 @@ def state(session_id):
 def qr(session_id):
     """The join link as a QR code, drawn on the server (no script, works on any projector)."""
     session = own_session_or_404(session_id)
-    svg = segno.make(join_url(session), error="m").svg_inline(scale=8, dark="#000", light="#fff", border=2)
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
+    buffer = io.BytesIO()
+    # A standalone SVG document (with its namespace): svg_inline() output is only valid inside HTML.
+    segno.make(join_url(session), error="m").save(buffer, kind="svg", scale=8, dark="#000", light="#fff", border=2, xmldecl=False)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @bp.route("/teach/sessions/<int:session_id>/report")

@@ -35,6 +35,7 @@ def test_learner_page_follows_the_teacher_without_a_reload(browser, base_url):
     teacher = browser.new_page(base_url=base_url)
     log_in(teacher)
     code = new_session(teacher)
+    assert teacher.evaluate("document.querySelector('img.qr').naturalWidth") > 0  # the QR code renders
     learner = browser.new_page(base_url=base_url)
     learner.goto(f"/j/{code}")
     learner.locator("#language").select_option("ar")
