@@ -18,6 +18,7 @@ dev: $(VENV)/.installed instance/config.py catalogs db  ## Flask's debug server,
 	$(FLASK) --debug run --port $(PORT)
 
 test: $(VENV)/.installed instance/config.py chromium postgres catalogs  ## every check and test
+	$(BIN)/ruff check quizapp tests bench migrations
 	$(FLASK) translate check
 	$(FLASK) courses check
 	$(BIN)/pytest -q

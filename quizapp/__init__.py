@@ -88,12 +88,18 @@ def configure_content(app: Flask) -> None:
 
 def configure_security(app: Flask) -> None:
     """CSRF for every form and security headers on every response."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from .extensions import csrf, login_manager
     from .security import add_security_headers
     from .teachers.models import load_teacher
 
     csrf.init_app(app)
     app.after_request(add_security_headers)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy, take the client's address from it: join-code rate limits are per client.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     login_manager.init_app(app)
     login_manager.user_loader(load_teacher)
 

@@ -25,6 +25,8 @@ class DefaultConfig:
     SESSION_RETENTION_DAYS = 30
 
     PASSWORD_HASH_METHOD = "scrypt"
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app; 0 when none.
+    TRUSTED_PROXIES = 0
 
     SECRET_KEY = None
     SESSION_COOKIE_HTTPONLY = True

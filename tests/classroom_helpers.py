@@ -17,6 +17,13 @@ def make_teacher(app, email="a@example.org", name="Teacher A") -> None:
         db.session.commit()
 
 
+def with_two_teachers(app):
+    """The app with teachers A and B, as the classroom tests expect."""
+    make_teacher(app)
+    make_teacher(app, "b@example.org", "Teacher B")
+    return app
+
+
 def login(client, email="a@example.org") -> None:
     response = client.post("/en/teach/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)

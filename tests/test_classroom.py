@@ -15,7 +15,7 @@ from quizapp.content import load_library
 from quizapp.extensions import db
 from quizapp.teachers.models import utcnow
 
-from .classroom_helpers import LESSON, control, create_session, current_question_id, join, login, make_teacher
+from .classroom_helpers import LESSON, control, create_session, current_question_id, join, login, with_two_teachers
 from .test_quizzes import right_answers
 
 QUIZ = load_library(PROJECT_ROOT / "courses").courses["understanding-hikikomori"].lesson("what-is-hikikomori").quiz
@@ -23,10 +23,7 @@ QUIZ = load_library(PROJECT_ROOT / "courses").courses["understanding-hikikomori"
 
 @pytest.fixture
 def app(make_app):
-    app = make_app(WTF_CSRF_ENABLED=False, TEACHER_SIGNUP="open")
-    make_teacher(app)
-    make_teacher(app, "b@example.org", "Teacher B")
-    return app
+    return with_two_teachers(make_app(WTF_CSRF_ENABLED=False, TEACHER_SIGNUP="open"))
 
 
 @pytest.fixture
@@ -64,7 +61,7 @@ def test_full_live_session_with_three_learners_in_three_languages(app, teacher):
         assert name in screen
     control(teacher, live, "start")
     for number, question in enumerate(QUIZ.questions, 1):
-        for index, (language, (client, page)) in enumerate(learners.items()):
+        for index, (client, page) in enumerate(learners.values()):
             html = client.get(page).get_data(as_text=True)
             assert current_question_id(html) == question.id
             assert 'class="untranslated"' not in html
@@ -192,7 +189,7 @@ def test_survey_change_is_shown_only_when_five_learners_answered_both(app, teach
     live, code = create_session(teacher, survey=True)
     statements = load_library(PROJECT_ROOT / "courses").courses["understanding-hikikomori"].survey.statements
     pages = []
-    for n in range(5):
+    for _ in range(5):
         client = app.test_client()
         page = join(client, code, "en")
         assert client.post(page + "/survey", data={"phase": "pre", **{f"s_{s.id}": "2" for s in statements}}).status_code == 303
@@ -233,7 +230,7 @@ def test_csv_numbers_equal_the_screen(app, teacher):
         client = app.test_client()
         clients.append((client, join(client, code, "en", pseudonym=f"P{n}")))
     control(teacher, live, "start")
-    for number, question in enumerate(QUIZ.questions[:3]):
+    for question in QUIZ.questions[:3]:
         for n, (client, page) in enumerate(clients):
             answer = right_answers(question) if n != 1 else wrong_answer(question)
             client.post(page + "/answer", data={"question": question.id, **answer})
@@ -407,3 +404,13 @@ def test_qr_code_is_an_svg_of_the_join_link(app, teacher):
     assert response.mimetype == "image/svg+xml"
     assert response.get_data(as_text=True).startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert f"/j/{code}" in teacher.get(live).get_data(as_text=True)
+
+
+def test_behind_a_proxy_the_rate_limit_is_per_forwarded_client(make_app):
+    app = make_app(WTF_CSRF_ENABLED=False, TRUSTED_PROXIES=1)
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    client = app.test_client()
+    for _ in range(JOIN_FAILURES_ALLOWED):
+        client.post("/en/join", data={"code": "AAAAAA"}, environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.1"})
+    assert client.post("/en/join", data={"code": "AAAAAA"}, environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
+    assert client.post("/en/join", data={"code": "AAAAAA"}, environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 422

@@ -2,14 +2,14 @@
 
 import re
 from html import unescape
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-from .support import SHIPPED
 from quizapp.config import PROJECT_ROOT
 from quizapp.content import load_library
+
+from .support import SHIPPED
 
 LIBRARY = load_library(PROJECT_ROOT / "courses")
 

@@ -4,16 +4,13 @@ quiz attempts once, stats and retention."""
 import pytest
 
 from . import test_classroom, test_quiz_stats, test_quizzes
-from .classroom_helpers import login, make_teacher
+from .classroom_helpers import login, with_two_teachers
 from .support import DATA
 
 
 @pytest.fixture
 def pg_app(make_pg_app):
-    app = make_pg_app(WTF_CSRF_ENABLED=False, TEACHER_SIGNUP="open")
-    make_teacher(app)
-    make_teacher(app, "b@example.org", "Teacher B")
-    return app
+    return with_two_teachers(make_pg_app(WTF_CSRF_ENABLED=False, TEACHER_SIGNUP="open"))
 
 
 @pytest.fixture

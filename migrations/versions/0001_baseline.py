@@ -5,8 +5,6 @@ Revises:
 Create Date: 2026-11-26 23:08:35.776982
 
 """
-from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from ..content_access import content, localizer
+from ..content_access import localizer
 from ..extensions import db
 from ..i18n import current_language, languages, negotiate_language
 from ..quizzes import service as quiz_service
@@ -25,7 +25,7 @@ from ..teachers.models import utcnow
 from ..web import localized_blueprint
 from . import service
 from .forms import JoinCodeForm, JoinForm
-from .views import lesson_of, views_in
+from .views import lesson_of, session_context, views_in
 
 bp = localized_blueprint("learn", __name__)
 short = Blueprint("learn_short", __name__)
@@ -107,22 +107,9 @@ def session_page(token):
 def learner_context(participant, message=None) -> dict:
     """What one learner sees now, in their language."""
     session = participant.session
-    course, lesson = lesson_of(session)
-    quiz = lesson.quiz
-    views = views_in(course, lesson, current_language().tag)
+    context = session_context(session) | {"participant": participant, "message": message, "form": None, "state_etag": service.learner_etag(session)}
+    course, quiz, views = context["course"], context["quiz"], context["views"]
     answers = service.answers_of(participant)
-    context = {
-        "participant": participant,
-        "session": session,
-        "course": course,
-        "lesson": lesson,
-        "lesson_view": content().lesson_view(course, lesson, current_language()),
-        "quiz": quiz,
-        "views": views,
-        "message": message,
-        "form": None,
-        "state_etag": service.learner_etag(session),
-    }
     phase = service.pending_survey(participant, session, len(answers), len(quiz.questions))
     if phase:
         return context | {"step": "survey", "phase": phase, "survey": survey_view(course), "chosen": {}}

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -214,6 +215,11 @@ def answers_of(participant: Participant) -> dict[str, SessionAnswer]:
     """A learner's answers by question id."""
     rows = db.session.scalars(select(SessionAnswer).where(SessionAnswer.participant_id == participant.id))
     return {answer.question_id: answer for answer in rows}
+
+
+def answers_to(session: ClassSession, question_id: str) -> list[SessionAnswer]:
+    """Every learner's answer to one question of the session."""
+    return list(db.session.scalars(select(SessionAnswer).where(SessionAnswer.session_id == session.id, SessionAnswer.question_id == question_id)))
 
 
 def answer_count(session: ClassSession, question_id: str) -> int:

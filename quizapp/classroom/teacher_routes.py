@@ -29,8 +29,8 @@ from ..web import localized_blueprint
 from . import service
 from .forms import ControlForm, DeleteForm, NewSessionForm
 from .models import ClassSession
-from .report import build_report, report_csv
-from .views import ReportLabels, lesson_of, views_in
+from .report import build_report, question_row, report_csv
+from .views import ReportLabels, lesson_of, session_context, views_in
 
 bp = localized_blueprint("classroom", __name__)
 
@@ -97,29 +97,20 @@ def join_url(session) -> str:
 
 def live_context(session):
     """What the live screen shows, in the teacher's language."""
-    course, lesson = lesson_of(session)
-    quiz = lesson.quiz
-    views = views_in(course, lesson, current_language().tag)
-    question = service.current_question(session, quiz)
-    report = build_report(session, lesson, course)
-    row = next((r for r in report.questions if question and r.question.id == question.id), None)
-    return {
-        "session": session,
-        "course": course,
-        "lesson": lesson,
-        "lesson_view": content().lesson_view(course, lesson, current_language()),
-        "quiz": quiz,
-        "views": views,
+    context = session_context(session)
+    question = service.current_question(session, context["quiz"])
+    state = service.teacher_state(session, context["quiz"])
+    return context | {
         "question": question,
-        "row": row,
-        "report": report,
-        "joined": service.participant_count(session),
+        # Only the question on screen: the live screen reloads on every answer, the full report is not needed.
+        "row": question_row(question, service.answers_to(session, question.id)) if question else None,
+        "joined": state["joined"],
         "languages_joined": [(languages().get(tag), count) for tag, count in service.languages_joined(session)],
         "join_url": join_url(session),
         "join_base": request.host + "/j",
         "finished": service.finished_count(session),
         "form": ControlForm(version=session.version),
-        "state_etag": service.teacher_etag(service.teacher_state(session, quiz)),
+        "state_etag": service.teacher_etag(state),
     }
 
 

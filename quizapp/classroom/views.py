@@ -3,7 +3,7 @@
 from flask import abort
 
 from ..content_access import content
-from ..i18n import languages
+from ..i18n import current_language, languages
 from ..questions.myth_fact import LABELS as MYTH_FACT_LABELS
 
 
@@ -14,6 +14,20 @@ def lesson_of(session):
     if lesson is None:
         abort(404)
     return course, lesson
+
+
+def session_context(session) -> dict:
+    """What both sides' pages need: the session, its lesson and quiz, rendered in the request's language."""
+    course, lesson = lesson_of(session)
+    language = current_language()
+    return {
+        "session": session,
+        "course": course,
+        "lesson": lesson,
+        "lesson_view": content().lesson_view(course, lesson, language),
+        "quiz": lesson.quiz,
+        "views": views_in(course, lesson, language.tag),
+    }
 
 
 def views_in(course, lesson, tag):

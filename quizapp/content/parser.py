@@ -12,8 +12,8 @@ from markdown_it import MarkdownIt
 
 from .errors import ContentError, ErrorList
 from .glossary import parse_glossary
-from .quiz import QUIZ_SUFFIX, parse_quiz
 from .models import Block, Contact, Course, HelpDirectory, HelpResource, Lesson, Library, Source, Survey, SurveyStatement, Text
+from .quiz import QUIZ_SUFFIX, parse_quiz
 from .schema import ANY_SOURCE, Field, check_record, check_value
 from .yamlfile import LineList, load_yaml
 
@@ -460,19 +460,21 @@ def _help_resources(country: str, entries: LineList, path: Path, errors):
                     continue
                 contacts.append(Contact(item["kind"], item["value"]))
 
-        def text(key: str) -> Text:
-            return Text(entry[key], "help", f"help page: {country} {entry['id']} {key}", path, raw.line_of(key))
-
         yield HelpResource(
             id=entry["id"],
             country=country,
-            name=text("name"),
-            description=text("description"),
-            hours=text("hours"),
+            name=_help_text(entry, raw, "name", country, path),
+            description=_help_text(entry, raw, "description", country, path),
+            hours=_help_text(entry, raw, "hours", country, path),
             contacts=tuple(contacts),
             verified_on=entry["verified_on"],
             source=entry["source"],
         )
+
+
+def _help_text(entry: dict, raw, key: str, country: str, path: Path) -> Text:
+    """A translatable field of a help line."""
+    return Text(entry[key], "help", f"help page: {country} {entry['id']} {key}", path, raw.line_of(key))
 
 
 def _read(path: Path, errors) -> str:
