@@ -59,15 +59,16 @@ def configure_database(app: Flask) -> None:
 
 def configure_i18n(app: Flask) -> None:
     """Flask-Babel for the UI, shipped languages from CLDR, the ``courses`` domain for content."""
-    from flask_babel import get_locale
+    from flask_babel import Babel, get_locale
 
-    from .extensions import babel
     from .i18n import ContentCatalogs, current_language, languages, make_language_converter, make_languages, select_locale
 
     app.extensions["quizapp.languages"] = make_languages(app.config["LANGUAGES"])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = app.config["TRANSLATIONS_DIR"]
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
-    babel.init_app(app, locale_selector=select_locale)
+    # One Babel per app, not a shared module-level one: Flask-Babel caches loaded catalogs on the
+    # instance by locale only, so two apps with different catalogs in one process would share them.
+    Babel(app, locale_selector=select_locale)
     app.url_map.converters["lang"] = make_language_converter(app.config["LANGUAGES"])
     app.extensions["quizapp.catalogs"] = ContentCatalogs(app.config["TRANSLATIONS_DIR"], watch=app.debug)
     app.jinja_env.globals.update(

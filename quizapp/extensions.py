@@ -1,6 +1,6 @@
 """Flask extensions, created unbound and attached in ``create_app``."""
 
-from flask_babel import Babel, lazy_gettext
+from flask_babel import lazy_gettext
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -12,7 +12,6 @@ class Base(DeclarativeBase):
     """Declarative base for all models."""
 
 
-babel = Babel()
 csrf = CSRFProtect()
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
