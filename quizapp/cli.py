@@ -13,6 +13,7 @@ from .config import PROJECT_ROOT
 from .content import Library
 from .content.glossary import allowances, parse_glossary, term_errors
 from .content.parser import COURSE_FILE, GLOSSARY_FILE, load_library, parse_course
+from .questions import QUESTION_TYPES
 
 courses_cli = AppGroup("courses", help="Check course files.")
 translate_cli = AppGroup("translate", help="Extract, update, compile and check translations.")
@@ -20,17 +21,20 @@ translate_cli = AppGroup("translate", help="Extract, update, compile and check t
 
 @courses_cli.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
-def courses_check(path):
+@click.option("--verbose", "-v", is_flag=True, help="Also list every quiz question as its type describes it.")
+def courses_check(path, verbose):
     """Check every course file (or one course folder) and print each error as file:line."""
     path = path or Path(current_app.config["COURSES_DIR"])
     if (path / COURSE_FILE).is_file():
         course, errors = parse_course(path)
+        courses = [course] if course else []
         if course:
             glossary, glossary_errors = parse_glossary(path.parent / GLOSSARY_FILE)
             errors = glossary_errors + term_errors(Library(courses={course.id: course}, glossary=glossary))
         summary = f"course {path.name}: {len(course.lessons) if course else 0} lesson(s)"
     else:
         library = load_library(path)
+        courses = list(library.courses.values())
         errors = list(library.errors) + term_errors(library)
         lessons = sum(len(course.lessons) for course in library.courses.values())
         lines = sum(len(entries) for entries in library.help_resources.values())
@@ -40,6 +44,13 @@ def courses_check(path):
     if errors:
         click.echo(f"{len(errors)} error(s) found.", err=True)
         sys.exit(1)
+    if verbose:
+        for course in courses:
+            for lesson in course.lessons:
+                if lesson.quiz:
+                    click.echo(f"{course.id}/{lesson.id}: quiz, feedback {lesson.quiz.feedback}")
+                    for question in lesson.quiz.questions:
+                        click.echo(f"  {question.id}: {QUESTION_TYPES[question.type].describe(question)}")
     click.echo(f"OK: {summary}, no errors.")
 
 

@@ -29,6 +29,22 @@ def test_courses_check_prints_every_error_with_file_and_line(runner, course_tree
     assert any(line.startswith(f"{course_tree}/sample-course/first-lesson.md:16: citation '[@missing]'") for line in lines)
 
 
+def test_courses_check_verbose_describes_each_question(runner, course_tree):
+    result = runner.invoke(args=["courses", "check", "--verbose", str(course_tree / "sample-course")])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[:8] == [
+        "sample-course/first-lesson: quiz, feedback end",
+        "  pick-one: single, 3 options",
+        "  pick-many: multiple, 4 options",
+        "  myth: myth or fact, answer: myth",
+        "  steps: ordering, 4 items",
+        "  opinion: opinion, 5-point scale",
+        "  reflect: reflection, free text",
+        "sample-course/second-lesson: quiz, feedback immediate",
+    ]
+
+
 def test_courses_check_accepts_one_course_folder(runner, course_tree):
     result = runner.invoke(args=["courses", "check", str(course_tree / "sample-course")])
     assert result.exit_code == 0

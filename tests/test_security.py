@@ -68,6 +68,7 @@ def test_pages_have_no_inline_script_or_style(client):
 
 
 def test_csrf_protection_is_on_outside_tests(make_app):
-    app = make_app(TESTING=False, SECRET_KEY="x")
-    assert app.config.get("WTF_CSRF_ENABLED", True) is True
-    assert "csrf" in app.extensions
+    client = make_app(TESTING=False, SECRET_KEY="x").test_client()
+    response = client.post("/es/join", data={"code": "ACDEFG"})  # no token
+    assert response.status_code == 400
+    assert "<html lang=\"es\"" in response.get_data(as_text=True)

@@ -104,7 +104,7 @@ def question_row(question, answers) -> QuestionRow:
     row = QuestionRow(question, total, None, None)
     if question_type.scored:
         row.percent_correct = percent(sum(1 for a in answers if a.score == 1.0), total)
-    if question.type in ("single", "multiple", "myth_fact", "likert"):
+    if question_type.counts_choices:
         counts = Counter()
         for answer in answers:
             values = answer.value if isinstance(answer.value, list) else [answer.value]

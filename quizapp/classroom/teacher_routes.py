@@ -29,7 +29,7 @@ from ..web import localized_blueprint
 from . import service
 from .forms import ControlForm, DeleteForm, NewSessionForm
 from .models import ClassSession
-from .report import build_report, question_row, report_csv
+from .report import SURVEY_MINIMUM, build_report, question_row, report_csv
 from .views import ReportLabels, lesson_of, session_context, views_in
 
 bp = localized_blueprint("classroom", __name__)
@@ -168,7 +168,7 @@ def report(session_id):
     data = build_report(session, lesson, course)
     views = views_in(course, lesson, current_language().tag)
     labels = ReportLabels(views, localizer(course))
-    return render_template("classroom/report.html", session=session, course=course, lesson=lesson, report=data, views=views, labels=labels, minimum=5)
+    return render_template("classroom/report.html", session=session, course=course, lesson=lesson, report=data, views=views, labels=labels, minimum=SURVEY_MINIMUM)
 
 
 @bp.route("/teach/sessions/<int:session_id>/report.csv")

@@ -22,6 +22,8 @@ class QuestionType:
 
     name = ""
     scored = True
+    shuffled = False  # options shown in a per-attempt order (scales and myth/fact keep theirs)
+    counts_choices = False  # answers are option ids worth counting (distributions, most chosen wrong)
     fields: list[Field] = []
     prompt_key = "prompt"
 
@@ -70,6 +72,16 @@ class QuestionType:
 
     # -- taking the quiz -------------------------------------------------------------------------------
 
+    def display_order(self, question: Question, rng) -> list[Option]:
+        """The options as this attempt shows them; pinned options ("none of these") keep their place."""
+        options = list(question.options)
+        if not self.shuffled:
+            return options
+        movable = [option for option in options if not option.pinned]
+        rng.shuffle(movable)
+        shuffled = iter(movable)
+        return [option if option.pinned else next(shuffled) for option in options]
+
     def form_field(self, question: Question, prompt: Markup, choices: list[tuple[str, Markup]]):
         """An unbound WTForms field for this question, choices already in display order."""
         raise NotImplementedError
@@ -99,7 +111,7 @@ class QuestionType:
         return [option for option in (question.option(i) for i in ids) if option is not None]
 
     def describe(self, question: Question) -> str:
-        """A one-line description for `courses check` and `courses stats`."""
+        """A one-line description for `courses check --verbose`."""
         return f"{self.name}, {len(question.options)} options"
 
 

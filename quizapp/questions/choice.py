@@ -14,6 +14,8 @@ class SingleChoice(QuestionType):
     """One right answer among several options."""
 
     name = "single"
+    shuffled = True
+    counts_choices = True
     fields = [Field("prompt", "text"), Field("options", "records")] + EXPLAINED_FIELDS
 
     def parse_options(self, raw, values, text, errors):
@@ -49,6 +51,8 @@ class MultipleSelect(QuestionType):
     """
 
     name = "multiple"
+    shuffled = True
+    counts_choices = True
     fields = SingleChoice.fields
 
     def parse_options(self, raw, values, text, errors):

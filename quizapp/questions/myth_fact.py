@@ -15,6 +15,7 @@ class MythOrFact(QuestionType):
     """A statement the learner marks as a myth or a fact; feedback for each choice."""
 
     name = "myth_fact"
+    counts_choices = True
     prompt_key = "statement"
     fields = [Field("statement", "text"), Field("answer", "text"), Field("feedback", "mapping")] + EXPLAINED_FIELDS
 

@@ -18,6 +18,7 @@ class Likert(QuestionType):
 
     name = "likert"
     scored = False
+    counts_choices = True
     prompt_key = "statement"
     fields = [Field("statement", "text"), Field("labels", "texts")] + OPTIONAL_EXPLANATION
 

@@ -41,6 +41,7 @@ class Ordering(QuestionType):
     """
 
     name = "ordering"
+    shuffled = True
     fields = [Field("prompt", "text"), Field("items", "records")] + EXPLAINED_FIELDS
 
     def parse_options(self, raw, values, text, errors):
@@ -48,6 +49,11 @@ class Ordering(QuestionType):
         if items is not None and len(items) < MIN_ITEMS and len(values["items"]) < MIN_ITEMS:
             errors.add(raw.line_of("items"), f"ordering question '{values['id']}' needs at least {MIN_ITEMS} items, found {len(values['items'])}")
         return items
+
+    def display_order(self, question, rng):
+        """Shuffled, but never already in the right order: that would give the answer away."""
+        order = super().display_order(question, rng)
+        return order[1:] + order[:1] if order == list(question.options) else order
 
     def form_field(self, question, prompt, choices):
         return OrderingField(prompt, items=choices)

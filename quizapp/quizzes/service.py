@@ -21,7 +21,6 @@ from ..questions import QUESTION_TYPES
 from .models import QuizAnswer, QuizAttempt, utcnow
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
-SHUFFLED_TYPES = {"single", "multiple", "ordering"}
 FORM_META_FIELDS = {"csrf_token", "question"}
 
 
@@ -43,20 +42,10 @@ def save_field_name(question: Question) -> str:
 def display_order(question: Question, token: str) -> list[Option]:
     """The options in this attempt's order: shuffled per attempt, stable across reloads and languages.
 
-    Pinned options ("none of these") keep their place. Scales and myth/fact keep their order. An ordering
-    question never starts in the right order.
+    How a type shuffles is the type's own business (see ``QuestionType.display_order``).
     """
-    options = list(question.options)
-    if question.type not in SHUFFLED_TYPES:
-        return options
     # A string seed is hashed with SHA-512, so every process on every server gets the same order.
-    rng = random.Random(f"{token}/{question.id}")
-    movable = [option for option in options if not option.pinned]
-    rng.shuffle(movable)
-    if question.type == "ordering" and movable == options:
-        movable = movable[1:] + movable[:1]
-    shuffled = iter(movable)
-    return [option if option.pinned else next(shuffled) for option in options]
+    return QUESTION_TYPES[question.type].display_order(question, random.Random(f"{token}/{question.id}"))
 
 
 def inline_html(localized) -> Markup:

@@ -66,7 +66,8 @@ def summarise(course_id, lesson_id, question, language, answers) -> QuestionStat
 
 def most_chosen_wrong(question, values) -> tuple[str | None, int]:
     """The wrong option chosen most often (ties go to the one listed first), for choice questions."""
-    if question.type not in ("single", "multiple", "myth_fact"):
+    question_type = QUESTION_TYPES[question.type]
+    if not (question_type.counts_choices and question_type.scored):
         return None, 0
     wrong_ids = [option.id for option in question.options if not option.correct]
     counts = Counter()
