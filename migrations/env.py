@@ -92,14 +92,49 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # The app switches SQLite's foreign keys on for every connection. Switch them off here:
+            # a batch migration drops and recreates tables, and dropping a parent table with them on
+            # would cascade-delete (or SET NULL) its children. The pragma is a no-op inside a
+            # transaction, so it is set and committed before Alembic begins one.
+            foreign_keys = connection.exec_driver_sql('PRAGMA foreign_keys').scalar()
+            connection.exec_driver_sql('PRAGMA foreign_keys = OFF')
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+
+            if sqlite:
+                check_sqlite_foreign_keys(connection)
+        finally:
+            if sqlite:
+                # The connection goes back to the app's pool: restore the pragma.
+                connection.rollback()
+                connection.exec_driver_sql(
+                    'PRAGMA foreign_keys = %s' % ('ON' if foreign_keys else 'OFF'))
+                connection.commit()
+
+
+def check_sqlite_foreign_keys(connection):
+    """Fail loudly if the migrations left rows pointing at rows that do not exist.
+
+    Foreign keys were off while they ran, so nothing else would notice.
+    """
+    rows = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+    connection.commit()
+    if rows:
+        problems = '\n'.join(
+            '  %s row %s -> %s (foreign key #%s)' % tuple(row) for row in rows[:20])
+        raise RuntimeError(
+            'PRAGMA foreign_key_check found %d row(s) whose foreign key points '
+            'at nothing after the migrations:\n%s' % (len(rows), problems))
 
 
 if context.is_offline_mode():
