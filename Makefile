@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app quizapp
+# 127.0.0.1: this computer only (safe by default). HOST=0.0.0.0 make run lets phones on the room's network in.
+HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 3
 THREADS ?= 4
@@ -10,12 +12,13 @@ CHROMIUM := /usr/lib/chromium/chromium
 
 .PHONY: run dev test bench check catalogs db chromium postgres translations-extract translations-update translations-compile translations-check translations-status clean
 
-run: $(VENV)/.installed instance/config.py catalogs db  ## serve the app with gunicorn at http://127.0.0.1:$(PORT)
+run: $(VENV)/.installed instance/config.py catalogs db  ## serve the app with gunicorn at http://$(HOST):$(PORT)
 	$(FLASK) sessions purge
-	$(BIN)/gunicorn --workers $(WORKERS) --worker-class gthread --threads $(THREADS) --bind 127.0.0.1:$(PORT) --access-logfile - "quizapp:create_app()"
+	$(FLASK) sessions address --host $(HOST) --port $(PORT)
+	$(BIN)/gunicorn --workers $(WORKERS) --worker-class gthread --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - "quizapp:create_app()"
 
 dev: $(VENV)/.installed instance/config.py catalogs db  ## Flask's debug server, reloading on change
-	$(FLASK) --debug run --port $(PORT)
+	$(FLASK) --debug run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed instance/config.py chromium postgres catalogs  ## every check and test
 	$(BIN)/ruff check quizapp tests bench migrations

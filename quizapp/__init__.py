@@ -2,8 +2,10 @@
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
+from sqlalchemy import event
 
 from .config import PROJECT_ROOT, DefaultConfig
 
@@ -42,7 +44,17 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
         )
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = "insecure-development-key"
+    check_public_url(app.config["PUBLIC_URL"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def check_public_url(value) -> None:
+    """``PUBLIC_URL`` is printed for learners and encoded in QR codes: refuse one they could not open."""
+    if value is None:
+        return
+    parts = urlsplit(str(value))
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(f"PUBLIC_URL must be an http:// or https:// address such as https://kizuna.school.example, not {value!r}.")
 
 
 def configure_database(app: Flask) -> None:
@@ -55,6 +67,18 @@ def configure_database(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = url
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless each connection switches them on.
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", enable_sqlite_foreign_keys)
+
+
+def enable_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    """Enforce foreign keys on a new SQLite connection (outside any transaction, where the pragma works)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
 
 
 def configure_i18n(app: Flask) -> None:
@@ -117,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(teachers.bp)
     app.register_blueprint(classroom.bp)
     app.register_blueprint(classroom.learn_bp)
+    app.register_blueprint(classroom.projector_bp)
     app.register_blueprint(short)
     errors.register(app)
 

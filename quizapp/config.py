@@ -23,6 +23,18 @@ class DefaultConfig:
     TEACHER_SIGNUP = "invite"
     # Days after a session ends before it and all its answers are deleted (`flask sessions purge`).
     SESSION_RETENTION_DAYS = 30
+    # Learners one session takes at most (a school hall's worth); a teacher can also lock the room.
+    SESSION_MAX_PARTICIPANTS = 250
+    # Wrong join codes typed from one address (a whole school behind one NAT counts as one) before it must
+    # wait: per ten minutes, and per day. Links and QR codes never count. See docs/RUNNING-A-SESSION.md.
+    JOIN_FAILURES_PER_WINDOW = 60
+    JOIN_FAILURES_PER_DAY = 300
+
+    # The address learners open, e.g. "https://kizuna.school.example" (the join link and QR code use it).
+    # None: the address the teacher's browser used, or else this machine's LAN address.
+    PUBLIC_URL = None
+    # This machine's address on the room's network, when it has several and picks the wrong one.
+    LAN_ADDRESS = None
 
     PASSWORD_HASH_METHOD = "scrypt"
     # How many reverse proxies (nginx, a load balancer) stand in front of the app; 0 when none.

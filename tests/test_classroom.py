@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.classroom.models import ClassSession, Participant, SessionAnswer, SurveyResponse
-from quizapp.classroom.service import CODE_ALPHABET, JOIN_FAILURES_ALLOWED
+from quizapp.classroom.service import CODE_ALPHABET
 from quizapp.config import PROJECT_ROOT
 from quizapp.content import load_library
 from quizapp.extensions import db
@@ -66,7 +66,7 @@ def test_full_live_session_with_three_learners_in_three_languages(app, teacher):
             assert current_question_id(html) == question.id
             assert 'class="untranslated"' not in html
             answer = right_answers(question) if index == 0 or question.type in ("likert", "reflection", "ordering") else wrong_answer(question)
-            assert client.post(page + "/answer", data={"question": question.id, **answer}).status_code == 303
+            assert client.post(page, data={"question": question.id, **answer}).status_code == 303
             assert "data-poll=" in client.get(page).get_data(as_text=True)
         screen = teacher.get(live).get_data(as_text=True)
         assert "3 of 3 have answered" in screen
@@ -97,8 +97,8 @@ def test_each_learner_gets_feedback_for_their_choice_in_their_language(app, teac
     question = QUIZ.questions[0]
     right = next(o for o in question.options if o.correct)
     wrong = next(o for o in question.options if not o.correct)
-    ja.post(ja_page + "/answer", data={"question": question.id, **right_answers(question)})
-    es.post(es_page + "/answer", data={"question": question.id, **wrong_answer(question)})
+    ja.post(ja_page, data={"question": question.id, **right_answers(question)})
+    es.post(es_page, data={"question": question.id, **wrong_answer(question)})
     control(teacher, live, "reveal")
     with app.test_request_context():
         from quizapp.content_access import content
@@ -123,8 +123,8 @@ def test_answer_is_recorded_once_however_often_sent(app, teacher):
     question = QUIZ.questions[0]
     first = {"question": question.id, **right_answers(question)}
     for _ in range(3):
-        assert client.post(page + "/answer", data=first).status_code == 303
-    assert client.post(page + "/answer", data={"question": question.id, **wrong_answer(question)}).status_code == 303
+        assert client.post(page, data=first).status_code == 303
+    assert client.post(page, data={"question": question.id, **wrong_answer(question)}).status_code == 303
     with app.app_context():
         answers = db.session.scalars(select(SessionAnswer)).all()
         assert len(answers) == 1 and answers[0].score == 1.0
@@ -137,7 +137,7 @@ def test_answers_after_the_reveal_are_refused_with_a_message(app, teacher):
     control(teacher, live, "start")
     control(teacher, live, "reveal")
     question = QUIZ.questions[0]
-    response = client.post(page + "/answer", data={"question": question.id, **right_answers(question)})
+    response = client.post(page, data={"question": question.id, **right_answers(question)})
     assert response.status_code == 409
     assert 'role="alert"' in response.get_data(as_text=True)
     assert "The answer has been revealed" not in response.get_data(as_text=True)  # it is in Spanish
@@ -151,7 +151,7 @@ def test_answer_to_a_question_the_teacher_left_is_refused(app, teacher):
     control(teacher, live, "start")
     control(teacher, live, "next")
     question = QUIZ.questions[0]
-    response = client.post(page + "/answer", data={"question": question.id, **right_answers(question)})
+    response = client.post(page, data={"question": question.id, **right_answers(question)})
     assert response.status_code == 409
     assert "Your teacher has moved on" in response.get_data(as_text=True)
     assert count(app, SessionAnswer) == 0
@@ -173,7 +173,7 @@ def test_rejoin_after_a_cookieless_reload_and_with_the_cookie(app, teacher):
     page = join(client, code, "ja", pseudonym="Otter 42")
     control(teacher, live, "start")
     question = QUIZ.questions[0]
-    client.post(page + "/answer", data={"question": question.id, **right_answers(question)})
+    client.post(page, data={"question": question.id, **right_answers(question)})
     # A reload in a browser that keeps no cookies: the page URL itself carries the learner.
     cookieless = app.test_client(use_cookies=False)
     html = cookieless.get(page).get_data(as_text=True)
@@ -193,17 +193,17 @@ def test_survey_change_is_shown_only_when_five_learners_answered_both(app, teach
     for _ in range(5):
         client = app.test_client()
         page = join(client, code, "en")
-        assert client.post(page + "/survey", data={"phase": "pre", **{f"s_{s.id}": "2" for s in statements}}).status_code == 303
+        assert client.post(page, data={"phase": "pre", **{f"s_{s.id}": "2" for s in statements}}).status_code == 303
         pages.append((client, page))
     control(teacher, live, "start")
     control(teacher, live, "end")
     for n, (client, page) in enumerate(pages[:4]):
-        assert client.post(page + "/survey", data={"phase": "post", **{f"s_{s.id}": str(3 + n % 2) for s in statements}}).status_code == 303
+        assert client.post(page, data={"phase": "post", **{f"s_{s.id}": str(3 + n % 2) for s in statements}}).status_code == 303
     report = teacher.get(live + "report").get_data(as_text=True)
     assert "4 learners answered the survey both before and after." in report
     assert "<th scope=\"col\">Before</th>" not in report
     client, page = pages[4]
-    client.post(page + "/survey", data={"phase": "post", **{f"s_{s.id}": "5" for s in statements}})
+    client.post(page, data={"phase": "post", **{f"s_{s.id}": "5" for s in statements}})
     report = teacher.get(live + "report").get_data(as_text=True)
     assert "<th scope=\"col\">Before</th>" in report
     # before: all 2; after: 3, 4, 3, 4, 5 -> 3.8; change +1.8
@@ -217,7 +217,7 @@ def test_survey_can_be_skipped_and_is_asked_once(app, teacher):
     client = app.test_client()
     page = join(client, code, "en")
     assert "Before we start" in client.get(page).get_data(as_text=True)
-    client.post(page + "/survey", data={"phase": "pre", "skip": "1"})
+    client.post(page, data={"phase": "pre", "skip": "1"})
     assert "Wait for your teacher" in client.get(page).get_data(as_text=True)
     control(teacher, live, "end")
     assert "Now that you have done the lesson" not in client.get(page).get_data(as_text=True)  # no "after" without "before"
@@ -234,7 +234,7 @@ def test_csv_numbers_equal_the_screen(app, teacher):
     for question in QUIZ.questions[:3]:
         for n, (client, page) in enumerate(clients):
             answer = right_answers(question) if n != 1 else wrong_answer(question)
-            client.post(page + "/answer", data={"question": question.id, **answer})
+            client.post(page, data={"question": question.id, **answer})
         control(teacher, live, "next")
     control(teacher, live, "end")
     html = teacher.get(live + "report").get_data(as_text=True)
@@ -325,8 +325,8 @@ def test_wrong_and_ended_codes_get_a_translated_message(app, teacher):
 
 def test_code_guessing_is_rate_limited_per_client(app):
     guesser = app.test_client()
-    for n in range(JOIN_FAILURES_ALLOWED):
-        assert guesser.post("/en/join", data={"code": f"AAAAA{CODE_ALPHABET[n]}"}, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 422
+    for n in range(app.config["JOIN_FAILURES_PER_WINDOW"]):
+        assert guesser.post("/en/join", data={"code": f"AAAA{CODE_ALPHABET[n // 25]}{CODE_ALPHABET[n % 25]}"}, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 422
     assert guesser.post("/en/join", data={"code": "AAAAAA"}, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 429
     assert guesser.get("/en/join/AAAAAA", environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 429
     # Another client is not affected.
@@ -361,7 +361,7 @@ def test_self_paced_session_learner_works_alone_and_teacher_sees_progress(app, t
     data = {}
     for question in QUIZ.questions:
         data.update(right_answers(question))
-    assert client.post(page + "/answer", data=data).status_code == 303
+    assert client.post(page, data=data).status_code == 303
     assert 'class="result"' in client.get(page).get_data(as_text=True)
     assert "1 of 1 learners have answered every question." in teacher.get(live).get_data(as_text=True)
 
@@ -411,7 +411,7 @@ def test_behind_a_proxy_the_rate_limit_is_per_forwarded_client(make_app):
     app = make_app(WTF_CSRF_ENABLED=False, TRUSTED_PROXIES=1)
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     client = app.test_client()
-    for _ in range(JOIN_FAILURES_ALLOWED):
+    for _ in range(app.config["JOIN_FAILURES_PER_WINDOW"]):
         client.post("/en/join", data={"code": "AAAAAA"}, environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.1"})
     assert client.post("/en/join", data={"code": "AAAAAA"}, environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
     assert client.post("/en/join", data={"code": "AAAAAA"}, environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 422

@@ -62,5 +62,5 @@ class ControlForm(FlaskForm):
     version = HiddenField()
 
 
-class DeleteForm(FlaskForm):
-    """Delete a session now."""
+class ActionForm(FlaskForm):
+    """A button that changes something (delete, lock, remove, a new link): only its CSRF token."""

@@ -1,18 +1,24 @@
 """A learner's side of classroom sessions: no account, no name, their own language.
 
-/j/<code>                    the short link in the QR code: the join page in the visitor's language
-/<lang>/join                 type a code
+/j, /join (also /J, /Join, /JOIN; with or without a trailing slash)
+                             the address on the board: the code form in the visitor's language
+/j/<code>[?k=<signature>]    the link in the QR code (any case): the join page in the visitor's language;
+                             the signature proves it came from the teacher's screen (no guess limit)
+/<lang>/join                 type a code (wrong codes are limited per address)
 /<lang>/join/<code>          choose a language (and a pseudonym when the session shows them), join
-/<lang>/s/<token>            the learner's page: survey, waiting, question, reveal, end (token = the learner)
-/<lang>/s/<token>/answer     send an answer (POST; recorded once)
-/<lang>/s/<token>/survey     send or skip the attitude survey (POST)
+/<lang>/s/<token>            the learner's page: survey, waiting, question, reveal, end (token = the learner);
+                             answers and the survey are POSTed to this same address, so a refused or
+                             invalid answer leaves the learner on their page, still following the teacher
 /s/<token>/state             the version learners' pages poll (ETag, 304 while nothing changed)
 
 The learner's token is in the URL, so a reload (even without cookies) keeps the same participant; a
 cookie per session code brings a closed tab back through the QR link.
 """
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+import secrets
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -25,34 +31,56 @@ from ..teachers.models import utcnow
 from ..web import localized_blueprint
 from . import service
 from .forms import JoinCodeForm, JoinForm
-from .views import lesson_of, session_context, views_in
+from .views import lesson_of, session_context, state_response, views_in
 
 bp = localized_blueprint("learn", __name__)
 short = Blueprint("learn_short", __name__)
 
 COOKIE_PREFIX = "kz_p_"
+# A random value per browser, so the survey threshold can tell five browsers from one browser joining five times.
+BROWSER_COOKIE = "kz_b"
+COOKIE_DAYS = 7
+# Every way a learner might type the address on the board. Paths are case-sensitive; phones capitalise.
+SHORT_PATHS = ("j", "J", "join", "Join", "JOIN")
 
 
-@short.route("/j/<code>")
+def join_start():
+    """The address on the board, typed without a code: the code form in the visitor's language."""
+    return redirect(url_for("learn.join", lang=negotiate_language()))
+
+
 def short_link(code):
     """Back to the learner's own page if this browser already joined this session, else to joining."""
     code = service.normalise_code(code)
     participant = service.participant_by_token(request.cookies.get(COOKIE_PREFIX + code, ""))
     if participant is not None and participant.session.code == code:
         return redirect(url_for("learn.session_page", lang=participant.language, token=participant.token))
-    return redirect(url_for("learn.join_code", lang=negotiate_language(), code=code))
+    return redirect(url_for("learn.join_code", lang=negotiate_language(), code=code, k=request.args.get("k") or None))
+
+
+for _path in SHORT_PATHS:
+    short.add_url_rule(f"/{_path}", "join_start", join_start)
+    short.add_url_rule(f"/{_path}/", "join_start", join_start)
+    short.add_url_rule(f"/{_path}/<code>", "short_link", short_link)
+    short.add_url_rule(f"/{_path}/<code>/", "short_link", short_link)
+
+
+def limited_page(form=None):
+    """The page for an address that typed too many wrong codes: the same whatever code it sends now."""
+    return render_template("classroom/join.html", form=form or JoinCodeForm(), limited=True), 429
 
 
 @bp.route("/join", methods=["GET", "POST"])
 def join():
-    """Type the code from the board. Wrong guesses are limited per client."""
+    """Type the code from the board. Wrong guesses are limited per client address."""
     form = JoinCodeForm()
     if form.validate_on_submit():
         if service.too_many_failures(request.remote_addr):
-            return render_template("classroom/join.html", form=form, limited=True), 429
+            return limited_page(form)
         code = service.normalise_code(form.code.data)
         if service.joinable(code) is not None:
-            return redirect(url_for(".join_code", code=code), code=303)
+            # The right code typed is as good as the QR code: the next steps skip the limiter too.
+            return redirect(url_for(".join_code", code=code, k=service.join_signature(code)), code=303)
         service.count_failure(request.remote_addr)
         form.code.errors.append(_("No open session has this code. Check the code on the board, or ask your teacher."))
     return render_template("classroom/join.html", form=form, limited=False), 422 if form.errors else 200
@@ -62,14 +90,18 @@ def join():
 def join_code(code):
     """Choose a language (each learner their own) and, where the session shows them, a pseudonym."""
     code = service.normalise_code(code)
-    if service.too_many_failures(request.remote_addr):
-        return render_template("classroom/join.html", form=JoinCodeForm(), limited=True), 429
+    signed = service.signature_valid(code, request.args.get("k"))
+    if not signed and service.too_many_failures(request.remote_addr):
+        return limited_page()
     session = service.joinable(code)
     if session is None:
-        service.count_failure(request.remote_addr)
+        if not signed:
+            service.count_failure(request.remote_addr)
         form = JoinCodeForm(code=code)
         form.code.errors = [_("This session has ended or the code is wrong. Ask your teacher for the current code.")]
         return render_template("classroom/join.html", form=form, limited=False), 404
+    if session.locked or session.joined >= current_app.config["SESSION_MAX_PARTICIPANTS"]:
+        return render_template("classroom/join_session.html", form=None, session=session, closed=service.closed_reason(session)), 403
     form = JoinForm(language=current_language().tag)
     form.language.choices = [SelectChoice(language.tag, language.native_name, render_kw={"lang": language.tag}) for language in languages().values()]
     if request.method == "GET" and session.pseudonyms:
@@ -79,11 +111,20 @@ def join_code(code):
         if error:
             form.pseudonym.errors.append(error)
         else:
-            participant = service.join(session, form.language.data, pseudonym)
-            response = redirect(url_for(".session_page", lang=participant.language, token=participant.token), code=303)
-            response.set_cookie(COOKIE_PREFIX + session.code, participant.token, max_age=7 * 24 * 3600, samesite="Lax", secure=request.is_secure, httponly=True)
-            return response
-    return render_template("classroom/join_session.html", form=form, session=session), 422 if form.errors else 200
+            return join_as(session, form.language.data, pseudonym)
+    return render_template("classroom/join_session.html", form=form, session=session, closed=None), 422 if form.errors else 200
+
+
+def join_as(session, language, pseudonym):
+    """Take a seat for this browser and send it to its page, with the cookies that bring it back."""
+    browser = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(16)
+    participant = service.join(session, language, pseudonym, service.browser_key(session, browser))
+    if participant is None:  # locked, full or ended since the form was shown
+        return render_template("classroom/join_session.html", form=None, session=session, closed=service.closed_reason(session)), 409
+    response = redirect(url_for(".session_page", lang=participant.language, token=participant.token), code=303)
+    for name, value in ((COOKIE_PREFIX + session.code, participant.token), (BROWSER_COOKIE, browser)):
+        response.set_cookie(name, value, max_age=COOKIE_DAYS * 24 * 3600, samesite="Lax", secure=request.is_secure, httponly=True)
+    return response
 
 
 def participant_or_404(token):
@@ -94,43 +135,53 @@ def participant_or_404(token):
     return participant
 
 
-@bp.route("/s/<token>")
+@bp.route("/s/<token>", methods=["GET", "POST"])
 def session_page(token):
-    """Whatever the learner should see now; it refreshes itself when the teacher moves on."""
+    """Whatever the learner should see now; it follows the teacher by itself. Answers and the survey are
+    sent here too, so whatever the server says back, the learner's address stays their page's."""
     participant = participant_or_404(token)
-    if participant.language != current_language().tag:  # switched with the language picker
+    if request.method == "POST":
+        return receive_survey(participant) if "phase" in request.form else receive_answer(participant)
+    if participant.language != current_language().tag and not participant.removed:  # switched with the language picker
         participant.language = current_language().tag
         db.session.commit()
     return render_template("classroom/learner.html", **learner_context(participant))
 
 
 def learner_context(participant, message=None) -> dict:
-    """What one learner sees now, in their language."""
+    """What one learner sees now, in their language, and the sentence that announces it."""
     session = participant.session
     context = session_context(session) | {"participant": participant, "message": message, "form": None, "state_etag": service.learner_etag(session)}
     course, quiz, views = context["course"], context["quiz"], context["views"]
+    if participant.removed:
+        return context | {"step": "removed", "announce": _("Your teacher took you out of this session.")}
     answers = service.answers_of(participant)
     phase = service.pending_survey(participant, session, len(answers), len(quiz.questions))
     if phase:
-        return context | {"step": "survey", "phase": phase, "survey": survey_view(course), "chosen": {}}
+        return context | {"step": "survey", "phase": phase, "survey": survey_view(course), "chosen": {}, "announce": _("A short survey")}
     if session.mode == "self":
         remaining = [q for q in quiz.questions if q.id not in answers]
         if session.state == "ended" or not remaining:
-            return context | {"step": "done", "items": results(quiz, views, answers)}
-        return context | {"step": "self", "questions": remaining, "form": quiz_service.build_form(remaining, views, participant.token)}
+            return context | {"step": "done", "items": results(quiz, views, answers), "announce": _("Your results")}
+        return context | {"step": "self", "questions": remaining, "form": quiz_service.build_form(remaining, views, participant.token), "announce": ""}
     if session.state == "lobby":
-        return context | {"step": "waiting"}
+        return context | {"step": "waiting", "announce": _("You are in. Waiting for your teacher to start.")}
     if session.state == "ended":
-        return context | {"step": "ended", "items": results(quiz, views, answers)}
+        return context | {"step": "ended", "items": results(quiz, views, answers), "announce": _("The session has ended.")}
     question = service.current_question(session, quiz)
     number = quiz.questions.index(question) + 1
     answer = answers.get(question.id)
+    # i18n: announced to screen readers and shown in the tab's title when the teacher moves on.
+    position = _("Question %(number)s of %(total)s", number=format_decimal(number), total=format_decimal(len(quiz.questions)))
     if session.revealed:
-        return context | {"step": "reveal", "question": question, "number": number, "item": result_item(question, views[question.id], answer)}
+        item = result_item(question, views[question.id], answer)
+        # i18n: announced when the teacher reveals the answer; %(question)s is "Question 3 of 8".
+        announce = _("%(question)s: the answer is shown.", question=position)
+        return context | {"step": "reveal", "question": question, "number": number, "item": item, "announce": announce}
     if answer is not None:
-        return context | {"step": "answered", "question": question, "number": number}
+        return context | {"step": "answered", "question": question, "number": number, "announce": position}
     form = quiz_service.build_form([question], views, participant.token)
-    return context | {"step": "question", "question": question, "number": number, "questions": [question], "form": form}
+    return context | {"step": "question", "question": question, "number": number, "questions": [question], "form": form, "announce": position}
 
 
 def results(quiz, views, answers) -> list:
@@ -153,10 +204,19 @@ def tampered_response():
     return render_template("error.html", title=_("Please try again"), message=message), 400
 
 
-@bp.route("/s/<token>/answer", methods=["POST"])
-def answer(token):
-    """Record an answer once; refuse it after the reveal or once the teacher has moved on."""
-    participant = participant_or_404(token)
+def learner_page(participant, status=200, message=None, **extra):
+    """The learner's page as it is now, with a message (a refusal) or the form they sent (its errors)."""
+    return render_template("classroom/learner.html", **(learner_context(participant, message=message) | extra)), status
+
+
+def back_to_page(participant):
+    """After a stored answer or survey: the learner's page, by GET (a reload resends nothing)."""
+    return redirect(url_for(".session_page", token=participant.token), code=303)
+
+
+def receive_answer(participant):
+    """Record an answer once; refuse it after the reveal, once the teacher has moved on, or from a learner
+    the teacher took out of the session."""
     session = participant.session
     course, lesson = lesson_of(session)
     quiz = lesson.quiz
@@ -164,52 +224,50 @@ def answer(token):
     if session.mode == "live":
         question = quiz.question(request.form.get("question", ""))
         if question is not None and question.id in answered:  # sent twice: the first answer stands
-            return redirect(url_for(".session_page", token=token), code=303)
+            return back_to_page(participant)
         questions = [question] if question else []
     else:
         questions = [q for q in quiz.questions if q.id not in answered]
+    if participant.removed:
+        return learner_page(participant, 409)
     if not questions or quiz_service.tampered(questions, request.form):
         return tampered_response()
     refusal = service.answer_refusal(session, quiz, questions[0])
     if refusal:
-        return render_template("classroom/learner.html", **learner_context(participant, message=refusal)), 409
+        return learner_page(participant, 409, message=refusal)
     form = quiz_service.build_form(questions, views_in(course, lesson, current_language().tag), participant.token)
     if not form.validate():
-        context = learner_context(participant) | {"form": form}
-        return render_template("classroom/learner.html", **context), 422
+        return learner_page(participant, 422, form=form)
     for given in quiz_service.answers_from(form, questions):
         service.record_answer(participant, given)
     if session.mode == "self":
         participant.finished_at = utcnow()
         db.session.commit()
-    return redirect(url_for(".session_page", token=token), code=303)
+    return back_to_page(participant)
 
 
-@bp.route("/s/<token>/survey", methods=["POST"])
-def survey(token):
+def receive_survey(participant):
     """Record (or skip) the attitude survey for the phase the learner is in."""
-    participant = participant_or_404(token)
     session = participant.session
     course, lesson = lesson_of(session)
     phase = service.pending_survey(participant, session, len(service.answers_of(participant)), len(lesson.quiz.questions))
-    if phase is None or request.form.get("phase") != phase:  # already sent, or the moment has passed
-        return redirect(url_for(".session_page", token=token), code=303)
+    if participant.removed or phase is None or request.form.get("phase") != phase:  # already sent, or the moment has passed
+        return back_to_page(participant)
     if request.form.get("skip"):
         service.record_survey(participant, phase, None)
-        return redirect(url_for(".session_page", token=token), code=303)
+        return back_to_page(participant)
     scale = range(1, len(course.survey.labels) + 1)
     chosen = {}
     for statement in course.survey.statements:
         raw = request.form.get(f"s_{statement.id}", "")
-        if raw and (not raw.isdigit() or int(raw) not in scale):
+        if raw and (not raw.isascii() or not raw.isdigit() or int(raw) not in scale):
             return tampered_response()
         if raw:
             chosen[statement.id] = int(raw)
     if len(chosen) < len(course.survey.statements):
-        context = learner_context(participant, message=_("Please choose an answer for every statement, or skip the survey.")) | {"chosen": chosen}
-        return render_template("classroom/learner.html", **context), 422
+        return learner_page(participant, 422, message=_("Please choose an answer for every statement, or skip the survey."), chosen=chosen)
     service.record_survey(participant, phase, chosen)
-    return redirect(url_for(".session_page", token=token), code=303)
+    return back_to_page(participant)
 
 
 @short.route("/s/<token>/state")
@@ -218,10 +276,4 @@ def learner_state(token):
     version = service.version_for_token(token)  # one indexed query: this is the hottest URL
     if version is None:
         abort(404)
-    etag = f"v{version}"
-    if request.if_none_match.contains(etag):
-        return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
-    response = jsonify({"version": version})
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return state_response({"version": version}, f"v{version}")

@@ -6,6 +6,7 @@ pseudonym, a language. No names, no IP addresses.
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -16,6 +17,10 @@ class ClassSession(db.Model):
     """One lesson run by one teacher: live (teacher-paced) or self-paced (open until a date)."""
 
     __tablename__ = "class_sessions"
+    __table_args__ = (
+        db.CheckConstraint("state IN ('lobby', 'question', 'ended')", name="state"),
+        db.CheckConstraint("mode IN ('live', 'self')", name="mode"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(6), unique=True)
@@ -32,6 +37,13 @@ class ClassSession(db.Model):
     revealed: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped on every change learners must see: their pages poll it (ETag) instead of the whole state.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Learners in the room (removed ones not counted): joining takes a seat with one conditional UPDATE, so
+    # the cap (SESSION_MAX_PARTICIPANTS) and a lock hold across servers.
+    joined: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Closed to new learners by the teacher; learners already in carry on.
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # The secret in the projector view's link (no login needed); replaced to revoke it.
+    projector_token: Mapped[str | None] = mapped_column(String(43), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
@@ -42,6 +54,10 @@ class Participant(db.Model):
     """A learner in a session, known only by a random token (in their URL and a cookie)."""
 
     __tablename__ = "participants"
+    __table_args__ = (
+        db.CheckConstraint("pre_survey IS NULL OR pre_survey IN ('answered', 'skipped')", name="pre_survey"),
+        db.CheckConstraint("post_survey IS NULL OR post_survey IN ('answered', 'skipped')", name="post_survey"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"), index=True)
@@ -53,6 +69,11 @@ class Participant(db.Model):
     # The attitude survey before and after: None (not yet), "answered" or "skipped" (always allowed).
     pre_survey: Mapped[str | None] = mapped_column(String(10))
     post_survey: Mapped[str | None] = mapped_column(String(10))
+    # Taken out of the session by the teacher: their answers are deleted, their page says so.
+    removed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # A keyed hash of the browser's random cookie, per session (never the same across sessions): the survey
+    # threshold counts browsers, so one browser joining five times is one respondent, not five.
+    browser: Mapped[str | None] = mapped_column(String(16))
 
     session: Mapped[ClassSession] = relationship(back_populates="participants")
 
@@ -78,7 +99,10 @@ class SurveyResponse(db.Model):
     """One learner's position on one attitude statement, before ("pre") or after ("post") the lesson."""
 
     __tablename__ = "survey_responses"
-    __table_args__ = (UniqueConstraint("participant_id", "phase", "statement_id", name="uq_survey_responses_participant_phase_statement"),)
+    __table_args__ = (
+        UniqueConstraint("participant_id", "phase", "statement_id", name="uq_survey_responses_participant_phase_statement"),
+        db.CheckConstraint("phase IN ('pre', 'post')", name="phase"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"), index=True)

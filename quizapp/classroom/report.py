@@ -12,6 +12,8 @@ from ..questions import QUESTION_TYPES
 from .models import Participant, SessionAnswer, SurveyResponse
 
 # Fewer learners than this answering both surveys could identify individuals: no comparison is shown.
+# They must answer from as many separate browsers, and not all identically, so that a room padded from one
+# browser (or with one copied answer pattern) cannot isolate the one real learner in it.
 SURVEY_MINIMUM = 5
 
 
@@ -79,7 +81,7 @@ def percent(part: int, whole: int) -> float:
 
 def build_report(session, lesson, course) -> Report:
     """Compute the report of ``session`` from the database."""
-    participants = list(db.session.scalars(select(Participant).where(Participant.session_id == session.id).order_by(Participant.id)))
+    participants = list(db.session.scalars(select(Participant).where(Participant.session_id == session.id, Participant.removed.is_(False)).order_by(Participant.id)))
     answers = list(db.session.scalars(select(SessionAnswer).where(SessionAnswer.session_id == session.id)))
     questions = [question_row(question, [a for a in answers if a.question_id == question.id]) for question in (lesson.quiz.questions if lesson.quiz else ())]
     learner_rows = None
@@ -118,14 +120,16 @@ def question_row(question, answers) -> QuestionRow:
 def survey_comparison(session, survey) -> tuple[list[SurveyRow] | None, int]:
     """Mean position before and after, per statement, over learners who answered both phases.
 
-    Nothing is shown (None) unless at least ``SURVEY_MINIMUM`` learners answered both.
+    Nothing is shown (None) unless ``survey_may_be_shown`` says the respondents are enough real people.
     """
     responses = list(db.session.scalars(select(SurveyResponse).where(SurveyResponse.session_id == session.id)))
     by_phase = {"pre": {}, "post": {}}
     for response in responses:
         by_phase[response.phase].setdefault(response.participant_id, {})[response.statement_id] = response.value
     both = set(by_phase["pre"]) & set(by_phase["post"])
-    if len(both) < SURVEY_MINIMUM:
+    browsers = dict(db.session.execute(select(Participant.id, Participant.browser).where(Participant.id.in_(both))).all()) if both else {}
+    patterns = {participant: (tuple(sorted(by_phase["pre"][participant].items())), tuple(sorted(by_phase["post"][participant].items()))) for participant in both}
+    if not survey_may_be_shown(browsers, patterns):
         return None, len(both)
     rows = []
     for statement in survey.statements:
@@ -136,6 +140,13 @@ def survey_comparison(session, survey) -> tuple[list[SurveyRow] | None, int]:
             continue
         rows.append(SurveyRow(statement, len(pairs), round(sum(b for b, _ in pairs) / len(pairs), 2), round(sum(a for _, a in pairs) / len(pairs), 2)))
     return rows, len(both)
+
+
+def survey_may_be_shown(browsers: dict[int, str | None], patterns: dict[int, tuple]) -> bool:
+    """True when at least ``SURVEY_MINIMUM`` respondents answered from separate browsers and their answers
+    are not all one pattern. A participant without a browser key counts as a browser of their own."""
+    distinct_browsers = {browser or f"participant-{participant}" for participant, browser in browsers.items()}
+    return len(distinct_browsers) >= SURVEY_MINIMUM and len(set(patterns.values())) > 1
 
 
 def report_csv(report: Report, labels) -> str:

@@ -4,12 +4,14 @@ Every state change is a single UPDATE that also bumps ``version``, so concurrent
 servers cannot lose one another's changes, and learners' pages know when to refresh.
 """
 
+import base64
 import hashlib
 import hmac
 import re
 import secrets
 import time
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,10 +29,12 @@ from .models import ClassSession, JoinAttempt, Participant, SessionAnswer, Surve
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,43}$")
 PSEUDONYM_MAX = 30
+# Wrong codes are counted per client address in windows of ten minutes, and kept for a day.
+# The ceilings (JOIN_FAILURES_PER_WINDOW, JOIN_FAILURES_PER_DAY) are settings: see docs/RUNNING-A-SESSION.md.
 JOIN_WINDOW_SECONDS = 600
-JOIN_FAILURES_ALLOWED = 10
+WINDOWS_PER_DAY = 24 * 3600 // JOIN_WINDOW_SECONDS
 
 # i18n: animals for learners' generated pseudonyms ("Otter 42"); any friendly animal works.
 ANIMALS = [_l("Otter"), _l("Crane"), _l("Panda"), _l("Koala"), _l("Dolphin"), _l("Fox"), _l("Owl"), _l("Turtle"), _l("Penguin"), _l("Hedgehog"), _l("Rabbit"), _l("Whale"), _l("Deer"), _l("Swan"), _l("Seal"), _l("Robin")]
@@ -112,12 +116,54 @@ def blocklist() -> tuple[str, ...]:
     return _BLOCKLIST
 
 
-def join(session: ClassSession, language: str, pseudonym: str | None) -> Participant:
-    """Add a learner to ``session``."""
-    participant = Participant(session_id=session.id, token=secrets.token_urlsafe(12), language=language, pseudonym=pseudonym if session.pseudonyms else None)
+def join(session: ClassSession, language: str, pseudonym: str | None, browser: str | None = None) -> Participant | None:
+    """Add a learner to ``session``; None if it is locked, full or ended (reload it to tell which).
+
+    The seat is taken by one conditional UPDATE of the session row, so the cap holds on any number of
+    servers, and a room locked a moment ago takes nobody.
+    """
+    taken = db.session.execute(
+        update(ClassSession)
+        .where(ClassSession.id == session.id, ClassSession.locked.is_(False), ClassSession.state != "ended", ClassSession.joined < current_app.config["SESSION_MAX_PARTICIPANTS"])
+        .values(joined=ClassSession.joined + 1)
+    )
+    if taken.rowcount != 1:
+        db.session.rollback()
+        return None
+    participant = Participant(session_id=session.id, token=secrets.token_urlsafe(12), language=language, pseudonym=pseudonym if session.pseudonyms else None, browser=browser)
     db.session.add(participant)
     db.session.commit()
     return participant
+
+
+def closed_reason(session: ClassSession) -> str:
+    """Why ``join`` refused a learner, as a message for them."""
+    db.session.refresh(session)
+    if session.state == "ended":
+        return gettext("This session has ended or the code is wrong. Ask your teacher for the current code.")
+    if session.locked:
+        return gettext("Your teacher has closed this session to new learners. If you were meant to take part, ask your teacher.")
+    return gettext("This session is full. Ask your teacher.")
+
+
+def browser_key(session: ClassSession, browser_cookie: str) -> str:
+    """A keyed hash of a browser's random cookie, per session: it tells two joins from one browser apart
+    from joins from two browsers (for the survey threshold), and links nothing across sessions."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"browser:{session.id}:{browser_cookie}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def join_signature(code: str) -> str:
+    """What the QR code and the shared link carry beside the code: proof that they came from the teacher's
+    screen, so joining through them never touches (or counts against) the guess limiter."""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"join:{code}".encode(), hashlib.sha256).digest()[:12]
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def signature_valid(code: str, signature: str | None) -> bool:
+    """True if ``signature`` is the one ``join_signature`` gives for ``code``."""
+    return bool(signature) and hmac.compare_digest(join_signature(code), signature)
 
 
 def participant_by_token(token: str) -> Participant | None:
@@ -171,15 +217,18 @@ def version_for_token(token: str) -> int | None:
 
 
 def learner_etag(session: ClassSession) -> str:
-    """What a learner's page depends on: only the session's version (as ``/s/<token>/state`` says)."""
+    """What a learner's page depends on: only the session's version (as ``/s/<token>/state`` says).
+
+    Everything a learner sees change (the teacher's pacing, a lock, a removal) bumps the version.
+    """
     return f"v{session.version}"
 
 
 def teacher_state(session: ClassSession, quiz) -> dict:
-    """What the teacher's live screen depends on: the version, who joined, who answered."""
+    """What the console and the projector view depend on: the version, who joined, who answered."""
     question = current_question(session, quiz)
     answered = answer_count(session, question.id) if question else finished_count(session)
-    return {"version": session.version, "joined": participant_count(session), "answered": answered}
+    return {"version": session.version, "joined": session.joined, "answered": answered}
 
 
 def teacher_etag(state: dict) -> str:
@@ -227,22 +276,88 @@ def answer_count(session: ClassSession, question_id: str) -> int:
     return db.session.scalar(select(func.count(SessionAnswer.id)).where(SessionAnswer.session_id == session.id, SessionAnswer.question_id == question_id))
 
 
-def participant_count(session: ClassSession) -> int:
-    """How many learners joined."""
-    return db.session.scalar(select(func.count(Participant.id)).where(Participant.session_id == session.id))
-
-
 def finished_count(session: ClassSession) -> int:
     """How many learners of a self-paced session have answered every question."""
-    return db.session.scalar(select(func.count(Participant.id)).where(Participant.session_id == session.id, Participant.finished_at.is_not(None)))
+    return db.session.scalar(select(func.count(Participant.id)).where(Participant.session_id == session.id, Participant.removed.is_(False), Participant.finished_at.is_not(None)))
 
 
 def languages_joined(session: ClassSession) -> list[tuple[str, int]]:
-    """(language, learners) for the learners who joined, most first."""
+    """(language, learners) for the learners in the room, most first."""
     rows = db.session.execute(
-        select(Participant.language, func.count(Participant.id)).where(Participant.session_id == session.id).group_by(Participant.language).order_by(func.count(Participant.id).desc(), Participant.language)
+        select(Participant.language, func.count(Participant.id))
+        .where(Participant.session_id == session.id, Participant.removed.is_(False))
+        .group_by(Participant.language)
+        .order_by(func.count(Participant.id).desc(), Participant.language)
     )
     return [(language, count) for language, count in rows]
+
+
+# -- the room: who is in it, removing a learner, locking, the projector link ---------------------------------
+
+
+@dataclass(frozen=True)
+class RoomMember:
+    """A learner as the teacher's console lists them: a pseudonym, or "learner n" by order of joining."""
+
+    id: int
+    number: int
+    pseudonym: str | None
+    language: str
+    answered: bool  # the question on screen (live), or every question (self-paced)
+
+
+def room(session: ClassSession, question_id: str | None) -> list[RoomMember]:
+    """The learners in the room, in the order they joined. Numbers stay put when someone is removed."""
+    people = db.session.execute(select(Participant.id, Participant.pseudonym, Participant.language, Participant.removed, Participant.finished_at).where(Participant.session_id == session.id).order_by(Participant.id)).all()
+    answered = set()
+    if question_id is not None:
+        answered = set(db.session.scalars(select(SessionAnswer.participant_id).where(SessionAnswer.session_id == session.id, SessionAnswer.question_id == question_id)))
+    return [
+        RoomMember(row.id, number, row.pseudonym, row.language, row.id in answered if question_id is not None else row.finished_at is not None)
+        for number, row in enumerate(people, 1)
+        if not row.removed
+    ]
+
+
+def remove_participant(session: ClassSession, participant_id: int) -> bool:
+    """Take a learner out of the session: their answers and survey go, their page says so, their seat frees."""
+    participant = db.session.scalar(select(Participant).where(Participant.id == participant_id, Participant.session_id == session.id, Participant.removed.is_(False)))
+    if participant is None:
+        return False
+    for model in (SessionAnswer, SurveyResponse):
+        db.session.execute(delete(model).where(model.participant_id == participant.id))
+    participant.removed = True
+    db.session.execute(update(ClassSession).where(ClassSession.id == session.id).values(joined=ClassSession.joined - 1, version=ClassSession.version + 1))
+    db.session.commit()
+    db.session.refresh(session)
+    return True
+
+
+def set_locked(session: ClassSession, locked: bool) -> None:
+    """Close the room to new learners (those in it stay), or open it again."""
+    db.session.execute(update(ClassSession).where(ClassSession.id == session.id).values(locked=locked, version=ClassSession.version + 1))
+    db.session.commit()
+    db.session.refresh(session)
+
+
+def projector_token(session: ClassSession) -> str:
+    """The secret in the projector view's link, made on first use."""
+    if session.projector_token is None:
+        renew_projector_token(session)
+    return session.projector_token
+
+
+def renew_projector_token(session: ClassSession) -> None:
+    """A new projector link: the old one stops working at once (a link left open on a shared computer)."""
+    session.projector_token = secrets.token_urlsafe(24)
+    db.session.commit()
+
+
+def session_by_projector_token(token: str) -> ClassSession | None:
+    """The session whose projector link carries ``token``, or None."""
+    if not TOKEN_PATTERN.match(token or ""):
+        return None
+    return db.session.scalar(select(ClassSession).where(ClassSession.projector_token == token))
 
 
 def record_survey(participant: Participant, phase: str, responses: dict[str, int] | None) -> None:
@@ -286,7 +401,7 @@ def purge_expired(days: int, now: datetime | None = None) -> int:
         for model in (SurveyResponse, SessionAnswer, Participant):  # explicit: SQLite may not enforce cascades
             db.session.execute(delete(model).where(model.session_id.in_(ids)))
         db.session.execute(delete(ClassSession).where(ClassSession.id.in_(ids)))
-    db.session.execute(delete(JoinAttempt).where(JoinAttempt.window < _window() - 1))
+    db.session.execute(delete(JoinAttempt).where(JoinAttempt.window <= _window() - WINDOWS_PER_DAY))
     db.session.commit()
     return len(ids)
 
@@ -310,9 +425,16 @@ def client_key(remote_addr: str) -> str:
 
 
 def too_many_failures(remote_addr: str) -> bool:
-    """True once a client has guessed wrong too often in the current window."""
-    failures = db.session.scalar(select(JoinAttempt.failures).where(JoinAttempt.client == client_key(remote_addr), JoinAttempt.window == _window()))
-    return (failures or 0) >= JOIN_FAILURES_ALLOWED
+    """True once a client address has typed too many wrong codes in ten minutes or in a day.
+
+    Checked before any code is looked up, so a limited address learns nothing about which codes exist.
+    """
+    window = _window()
+    rows = db.session.execute(select(JoinAttempt.window, JoinAttempt.failures).where(JoinAttempt.client == client_key(remote_addr), JoinAttempt.window > window - WINDOWS_PER_DAY)).all()
+    now = sum(failures for row_window, failures in rows if row_window == window)
+    day = sum(failures for _window_, failures in rows)
+    config = current_app.config
+    return now >= config["JOIN_FAILURES_PER_WINDOW"] or day >= config["JOIN_FAILURES_PER_DAY"]
 
 
 def count_failure(remote_addr: str) -> None:

@@ -3,20 +3,22 @@ route checks that the session is theirs (another teacher's session is a 404, not
 is not their business).
 
 /<lang>/teach/                                 the teacher's sessions
-/<lang>/teach/sessions/new                     create a session from any lesson
-/<lang>/teach/sessions/<id>/                   the live screen (or self-paced progress)
+/<lang>/teach/sessions/new                     create a session from any lesson (?lesson=<course>/<lesson>)
+/<lang>/teach/sessions/<id>/                   the console: controls, who is in the room, notes
 /<lang>/teach/sessions/<id>/control            start, reveal, next, previous, end (POST)
-/<lang>/teach/sessions/<id>/state              what the live screen polls (JSON, ETag)
+/<lang>/teach/sessions/<id>/state              what the console polls (JSON, ETag)
 /<lang>/teach/sessions/<id>/qr.svg             the join QR code
+/<lang>/teach/sessions/<id>/lock               close the room to new learners, or open it (POST)
+/<lang>/teach/sessions/<id>/remove             take one learner out of the session (POST)
+/<lang>/teach/sessions/<id>/projector          make a new projector link; the old one stops working (POST)
 /<lang>/teach/sessions/<id>/report             the report (also the print view)
 /<lang>/teach/sessions/<id>/report.csv         the same numbers as CSV
 /<lang>/teach/sessions/<id>/delete             delete now (POST)
+
+The projector view (projector_routes.py) has its own secret link and needs no login.
 """
 
-import io
-
-import segno
-from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -27,10 +29,10 @@ from ..extensions import db
 from ..i18n import current_language, languages
 from ..web import localized_blueprint
 from . import service
-from .forms import ControlForm, DeleteForm, NewSessionForm
+from .forms import ActionForm, ControlForm, NewSessionForm
 from .models import ClassSession
-from .report import SURVEY_MINIMUM, build_report, question_row, report_csv
-from .views import ReportLabels, lesson_of, session_context, views_in
+from .report import SURVEY_MINIMUM, build_report, report_csv
+from .views import ReportLabels, lesson_of, live_view, qr_response, state_response, views_in
 
 bp = localized_blueprint("classroom", __name__)
 
@@ -90,35 +92,30 @@ def new_session():
     return render_template("classroom/new.html", form=form), 422 if form.errors else 200
 
 
-def join_url(session) -> str:
-    """The short link learners type or scan."""
-    return url_for("learn_short.short_link", code=session.code, _external=True)
-
-
-def live_context(session):
-    """What the live screen shows, in the teacher's language."""
-    context = session_context(session)
-    question = service.current_question(session, context["quiz"])
-    state = service.teacher_state(session, context["quiz"])
+def console_context(session):
+    """What the teacher's console shows, in the teacher's language: the projector's view and more."""
+    context = live_view(session)
+    question = context["question"]
     return context | {
-        "question": question,
-        # Only the question on screen: the live screen reloads on every answer, the full report is not needed.
-        "row": question_row(question, service.answers_to(session, question.id)) if question else None,
-        "joined": state["joined"],
         "languages_joined": [(languages().get(tag), count) for tag, count in service.languages_joined(session)],
-        "join_url": join_url(session),
-        "join_base": request.host + "/j",
+        "room": service.room(session, question.id if question else None),
         "finished": service.finished_count(session),
         "form": ControlForm(version=session.version),
-        "state_etag": service.teacher_etag(state),
+        "projector_url": url_for("projector.view", token=service.projector_token(session)),
+        "capacity": current_app.config["SESSION_MAX_PARTICIPANTS"],
     }
+
+
+def back_to_console(session):
+    """The console again, scrolled to its controls (without JavaScript each step reloads the page)."""
+    return redirect(url_for(".live", session_id=session.id, _anchor="controls"), code=303)
 
 
 @bp.route("/teach/sessions/<int:session_id>/")
 def live(session_id):
-    """The live screen for the projector: code, QR, who joined, the question and its answers, notes."""
+    """The teacher's console: controls with keyboard shortcuts, who is in the room, the facilitator notes."""
     session = own_session_or_404(session_id)
-    return render_template("classroom/live.html", **live_context(session))
+    return render_template("classroom/live.html", **console_context(session))
 
 
 @bp.route("/teach/sessions/<int:session_id>/control", methods=["POST"])
@@ -132,32 +129,52 @@ def control(session_id):
         version = int(form.version.data) if (form.version.data or "").isdigit() else -1
         if not service.control(session, form.action.data, count, version):
             flash(_("The session had already moved on; this screen is now up to date."))
-    return redirect(url_for(".live", session_id=session.id), code=303)
+    return back_to_console(session)
 
 
 @bp.route("/teach/sessions/<int:session_id>/state")
 def state(session_id):
-    """A cheap summary for the live screen to poll; 304 while nothing changed."""
+    """A cheap summary for the console to poll; 304 while nothing changed."""
     session = own_session_or_404(session_id)
     _course, lesson = lesson_of(session)
     data = service.teacher_state(session, lesson.quiz)
-    etag = service.teacher_etag(data)
-    if request.if_none_match.contains(etag):
-        return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
-    response = jsonify(data)
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return state_response(data, service.teacher_etag(data))
 
 
 @bp.route("/teach/sessions/<int:session_id>/qr.svg")
 def qr(session_id):
     """The join link as a QR code, drawn on the server (no script, works on any projector)."""
+    return qr_response(own_session_or_404(session_id))
+
+
+@bp.route("/teach/sessions/<int:session_id>/lock", methods=["POST"])
+def lock(session_id):
+    """Close the room once everyone is in (learners already in it carry on), or open it again."""
     session = own_session_or_404(session_id)
-    buffer = io.BytesIO()
-    # A standalone SVG document (with its namespace): svg_inline() output is only valid inside HTML.
-    segno.make(join_url(session), error="m").save(buffer, kind="svg", scale=8, dark="#000", light="#fff", border=2, xmldecl=False)
-    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
+    if ActionForm().validate_on_submit():
+        service.set_locked(session, request.form.get("locked") == "1")
+    return back_to_console(session)
+
+
+@bp.route("/teach/sessions/<int:session_id>/remove", methods=["POST"])
+def remove(session_id):
+    """Take one learner out: their answers go, their page tells them, the room has a free seat again."""
+    session = own_session_or_404(session_id)
+    participant_id = request.form.get("participant", "")
+    if ActionForm().validate_on_submit() and participant_id.isascii() and participant_id.isdigit():
+        if service.remove_participant(session, int(participant_id)):
+            flash(_("The learner was taken out of the session and their answers were deleted."))
+    return back_to_console(session)
+
+
+@bp.route("/teach/sessions/<int:session_id>/projector", methods=["POST"])
+def new_projector_link(session_id):
+    """A new projector link, for when the old one was left open on a shared computer."""
+    session = own_session_or_404(session_id)
+    if ActionForm().validate_on_submit():
+        service.renew_projector_token(session)
+        flash(_("The projector has a new link. The old link no longer works."))
+    return back_to_console(session)
 
 
 @bp.route("/teach/sessions/<int:session_id>/report")
@@ -186,7 +203,7 @@ def report_download(session_id):
 def delete(session_id):
     """Delete the session and every answer in it, now."""
     session = own_session_or_404(session_id)
-    if DeleteForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         service.delete_session(session)
         flash(_("The session and all its answers are deleted."))
     return redirect(url_for(".dashboard"), code=303)

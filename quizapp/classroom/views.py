@@ -1,10 +1,17 @@
-"""Helpers both sides of a session use: the lesson behind it, its questions in a language."""
+"""Helpers both sides of a session use: the lesson behind it, its questions in a language, what the
+console and the projector view both show, and the responses that polling pages fetch."""
 
-from flask import abort
+import io
+
+import segno
+from flask import Response, abort, jsonify, request
 
 from ..content_access import content
 from ..i18n import current_language, languages
 from ..questions.myth_fact import LABELS as MYTH_FACT_LABELS
+from . import service
+from .address import join_address
+from .report import question_row
 
 
 def lesson_of(session):
@@ -28,6 +35,38 @@ def session_context(session) -> dict:
         "quiz": lesson.quiz,
         "views": views_in(course, lesson, language.tag),
     }
+
+
+def live_view(session) -> dict:
+    """What the console and the projector view both show: the question, its answers, how to join."""
+    context = session_context(session)
+    question = service.current_question(session, context["quiz"])
+    state = service.teacher_state(session, context["quiz"])
+    address = join_address()
+    return context | {
+        "question": question,
+        # Only the question on screen: the live screens reload on every answer, the full report is not needed.
+        "row": question_row(question, service.answers_to(session, question.id)) if question else None,
+        "joined": state["joined"],
+        "address": address,
+        "join_url": join_url(session, address),
+        "state_etag": service.teacher_etag(state),
+    }
+
+
+def join_url(session, address=None) -> str:
+    """The link in the QR code: the reachable address, the code, and the signature that skips the guess limit."""
+    address = address or join_address()
+    return f"{address.base}/j/{session.code}?k={service.join_signature(session.code)}"
+
+
+def qr_response(session) -> Response:
+    """The join link as a QR code, drawn on the server (no script, works on any projector)."""
+    buffer = io.BytesIO()
+    # A standalone SVG document (with its namespace): svg_inline() output is only valid inside HTML.
+    segno.make(join_url(session), error="m").save(buffer, kind="svg", scale=8, dark="#000", light="#fff", border=4, xmldecl=False)
+    # The address depends on the Host the page was opened with: never reuse it for another.
+    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-cache", "Vary": "Host"})
 
 
 def views_in(course, lesson, tag):
@@ -54,3 +93,13 @@ class ReportLabels:
 
     def statement(self, statement) -> str:
         return self.localizer.text(statement.text).html.striptags()
+
+
+def state_response(data: dict, etag: str) -> Response:
+    """What a polling page fetches: ``data`` as JSON with its ETag, or a bodiless 304 while it is unchanged."""
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"})
+    response = jsonify(data)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -78,9 +78,13 @@ def test_axe_finds_no_violation_on_classroom_pages(browser, base_url, tag):
     for page in (learner, teacher):
         results = Axe().run(page)
         assert results.violations_count == 0, results.generate_report()
-    teacher.locator("form.inline-form button").first.click()
+    projector = browser.new_page(base_url=base_url)
+    projector.goto(teacher.locator("a[href*='/show/']").get_attribute("href"))
+    assert Axe().run(projector).violations_count == 0, Axe().run(projector).generate_report()
+    teacher.locator('button[data-action="start"]').click()
     learner.wait_for_selector("fieldset.question", timeout=10_000)
-    for page in (learner, teacher):
+    projector.wait_for_selector(".live-question", timeout=10_000)
+    for page in (learner, teacher, projector):
         results = Axe().run(page)
         assert results.violations_count == 0, results.generate_report()
     teacher.goto(teacher.url + "report")
