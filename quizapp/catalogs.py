@@ -118,10 +118,10 @@ class Catalogs:
 
     # -- update ----------------------------------------------------------------------------------------
 
-    def update(self) -> list[Path]:
-        """Merge the templates into every language's ``.po`` (creating missing ones)."""
+    def update(self, domains=DOMAINS) -> list[Path]:
+        """Merge the templates into every language's ``.po`` (creating missing ones), for ``domains``."""
         written = []
-        for domain in DOMAINS:
+        for domain in domains:
             template = self._read(self.template_path(domain))
             for tag in self.languages:
                 path = self.po_path(tag, domain)

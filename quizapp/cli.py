@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .catalogs import Catalogs
+from .catalogs import DOMAINS, Catalogs
 from .config import PROJECT_ROOT
 from .content import Library
 from .content.glossary import allowances, parse_glossary, term_errors
@@ -104,9 +104,10 @@ def translate_extract():
 
 
 @translate_cli.command("update")
-def translate_update():
+@click.option("--domain", type=click.Choice(DOMAINS), multiple=True, help="Only this catalog: messages (the interface) or courses (content). Default: both.")
+def translate_update(domain):
     """Merge the templates into every shipped language's catalogs."""
-    for path in _catalogs().update():
+    for path in _catalogs().update(domain or DOMAINS):
         click.echo(f"updated {path}")
 
 

@@ -215,3 +215,13 @@ def test_the_ordering_question_fits_a_320_px_phone(browser, room_url, tag):
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     widest = page.evaluate("Math.max(...[...document.querySelectorAll('.ordering select')].map(s => s.getBoundingClientRect().right))")
     assert widest <= 320
+
+
+def test_the_closing_date_is_asked_only_for_self_paced_sessions(browser, room_url):
+    page = browser.new_context(base_url=room_url).new_page()
+    log_in(page)
+    page.goto("/en/teach/sessions/new?lesson=understanding-hikikomori/myths-and-facts")
+    assert page.locator("#lesson").input_value() == "understanding-hikikomori/myths-and-facts"
+    assert not page.locator("#open_until").is_visible()
+    page.locator("input[name=mode][value=self]").check()
+    assert page.locator("#open_until").is_visible()
