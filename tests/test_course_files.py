@@ -27,7 +27,7 @@ def test_fixture_library_parses_without_errors(course_tree):
     assert [block.kind for block in first.blocks] == ["heading", "paragraph", "bullet_list"]
     assert first.blocks[2].texts[1].source == "Second item with **bold** text."
     assert first.blocks[1].texts[0].line == 15
-    assert library.help_resources["JP"][0].verified_on == "2024-09"
+    assert library.help_lines["JP"][0].source_date == "2024-09"
 
 
 def test_unknown_key_names_file_line_and_expected_keys(course_tree):
@@ -143,11 +143,11 @@ def test_unlisted_lesson_file_is_reported(course_tree):
 
 
 def test_help_file_errors_are_reported(course_tree):
-    edit(course_tree / "help.yml", "kind: phone", "kind: fax")
+    edit(course_tree / "help.yml", "kind: phone, value: \"0120", "kind: fax, value: \"0120")
     edit(course_tree / "help.yml", "  JP:", "  jp:")
-    assert errors_of(course_tree) == ["help.yml:8: country 'jp' must be a two-letter ISO 3166 code in capitals, such as JP"]
+    assert errors_of(course_tree) == ["help.yml:10: country 'jp' must be a two-letter ISO 3166 code in capitals, such as JP"]
     edit(course_tree / "help.yml", "  jp:", "  JP:")
-    assert errors_of(course_tree) == ["help.yml:14: contact kind 'fax' is unknown; expected one of: phone, sms, chat, web"]
+    assert errors_of(course_tree) == ["help.yml:16: contact kind 'fax' is unknown; expected one of: phone, sms, whatsapp, chat, web"]
 
 
 def test_all_errors_in_a_course_are_reported_at_once(course_tree):

@@ -20,11 +20,11 @@ def test_extractor_output_on_fixture_course():
     results = extract("quizapp.content.extract:extract_courses")
     units = {(filename, lineno, context, message) for filename, lineno, message, _comments, context in results if ".quiz." not in filename}
     assert units == {
-        ("courses/help.yml", 2, "help", "Test Directory"),
+        ("courses/help.yml", 3, "help", "Test Directory"),
         ("courses/help.yml", 4, "help", "A directory used by the tests."),
-        ("courses/help.yml", 10, "help", "Test Line"),
-        ("courses/help.yml", 11, "help", "A help line used by the tests."),
-        ("courses/help.yml", 12, "help", "Every day"),
+        ("courses/help.yml", 13, "help", "Test Line"),
+        ("courses/help.yml", 14, "help", "A help line used by the tests."),
+        ("courses/help.yml", 21, "help", "Every day"),
         ("courses/sample-course/course.yml", 2, "sample-course", "Sample course"),
         ("courses/sample-course/course.yml", 3, "sample-course", "A course used by the tests."),
         ("courses/sample-course/course.yml", 4, "sample-course", "Test readers."),

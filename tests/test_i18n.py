@@ -70,4 +70,4 @@ def test_language_picker_keeps_query_string(client):
 
 def test_numbers_and_dates_are_formatted_by_babel(client):
     html = client.get("/es/help?country=JP").get_data(as_text=True)
-    assert "septiembre de 2024" in html
+    assert "26 de diciembre de 2025" in html

@@ -5,14 +5,13 @@ the check accepts is exactly what the app serves and what translators see.
 """
 
 from .errors import ContentError
-from .models import Course, HelpDirectory, HelpResource, Lesson, Library, Source
+from .models import Course, HelpLine, Lesson, Library, Source
 from .parser import load_library
 
 __all__ = [
     "ContentError",
     "Course",
-    "HelpDirectory",
-    "HelpResource",
+    "HelpLine",
     "Lesson",
     "Library",
     "Source",

@@ -6,7 +6,8 @@ hands over, each with its ``msgctxt`` (course, lesson) and a translator comment 
 
 from pathlib import Path
 
-from .parser import COURSE_FILE, GLOSSARY_FILE, HELP_FILE, SURVEY_FILE, lesson_id_of, parse_course, parse_help
+from .help import HELP_FILE, parse_help
+from .parser import COURSE_FILE, GLOSSARY_FILE, SURVEY_FILE, lesson_id_of, parse_course
 
 
 class CourseFileError(ValueError):
@@ -23,14 +24,10 @@ def extract_courses(fileobj, keywords, comment_tags, options):
 def texts_in_file(path: Path):
     """The translation units defined in ``path`` (a course, lesson, notes or help file)."""
     if path.name == HELP_FILE and not (path.parent / COURSE_FILE).exists():
-        directory, resources, errors = parse_help(path)
+        directory, lines, errors = parse_help(path)
         _raise_on(errors)
-        if directory:
-            yield directory.name
-            yield directory.description
-        for entries in resources.values():
-            for resource in entries:
-                yield from (resource.name, resource.description, resource.hours)
+        for entry in ([directory] if directory else []) + [entry for entries in lines.values() for entry in entries]:
+            yield from entry.texts()
         return
     if path.name == GLOSSARY_FILE and not (path.parent / COURSE_FILE).exists():
         return  # terms to avoid, per language: checked, never translated

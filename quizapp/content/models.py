@@ -177,35 +177,80 @@ class Course:
 
 @dataclass(frozen=True)
 class Contact:
-    """One way to reach a help service."""
+    """One way to reach a help service: what is shown, and the link that dials, texts or opens it."""
 
-    kind: str  # phone, sms, chat, web
-    value: str
+    kind: str  # phone, sms, whatsapp, chat, web
+    value: str  # as shown ("0120-279-338", "https://…")
+    href: str  # tel:, sms: or https: only
+    keyword: str | None = None  # for sms: the word to send ("HOME")
+    cost: str | None = None  # "free" or "charged"; None when no source says
+    services: tuple[str, ...] = ()  # emergency numbers: police, ambulance, fire
+    note: Text | None = None  # "then press 5"
 
 
 @dataclass(frozen=True)
-class HelpResource:
-    """A help line or service in one country."""
+class Period:
+    """Opening hours on some days of the week: ``days`` are 0 (Monday) to 6, times ``HH:MM`` local."""
+
+    days: tuple[int, ...]
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class Hours:
+    """When a service answers: always, or periods in a time zone, with an optional note."""
+
+    always: bool
+    periods: tuple[Period, ...] = ()
+    time_zone: str | None = None
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a service is for: everyone, or an age range, and whether adults worried about a young person may call."""
+
+    everyone: bool = False
+    min_age: int | None = None
+    max_age: int | None = None
+    carers: bool = False
+
+
+@dataclass(frozen=True)
+class HelpLine:
+    """One entry of ``help.yml``: a country's emergency numbers, a help line, a text or chat service, or the
+    worldwide directory. Hours, cost, languages and audience are data (None: no source says), so the page
+    never claims more than the source showed."""
 
     id: str
-    country: str
-    name: Text
-    description: Text
-    hours: Text
+    country: str | None  # None for the worldwide directory
+    role: str  # emergency, national, youth, text, directory
+    name: Text | None
+    description: Text | None
     contacts: tuple[Contact, ...]
-    verified_on: str
     source: str
+    source_date: str  # YYYY, YYYY-MM, YYYY-MM-DD or "undated"
+    hours: Hours | None = None
+    languages: tuple[str, ...] = ()
+    audience: Audience | None = None
+    region: Text | None = None
+    checked_on: str | None = None  # only when a person checked the service live
+    path: Path | None = None
+    line: int = 1
 
+    def texts(self):
+        """The translation units of the entry."""
+        yield from (text for text in (self.name, self.description, self.region) if text is not None)
+        if self.hours and self.hours.note:
+            yield self.hours.note
+        yield from (contact.note for contact in self.contacts if contact.note is not None)
 
-@dataclass(frozen=True)
-class HelpDirectory:
-    """The worldwide directory shown everywhere, and alone where a country has no entry."""
-
-    name: Text
-    description: Text
-    url: str
-    verified_on: str
-    source: str
+    @property
+    def newest_date(self) -> str | None:
+        """The newest date the entry rests on (None when its source is undated and nobody checked it)."""
+        dates = [date for date in (self.source_date, self.checked_on) if date and date != "undated"]
+        return max(dates) if dates else None
 
 
 @dataclass(frozen=True)
@@ -213,8 +258,8 @@ class Library:
     """Everything under ``courses/`` that parsed, plus the errors of what did not."""
 
     courses: dict[str, Course] = field(default_factory=dict)
-    help_directory: HelpDirectory | None = None
-    help_resources: dict[str, tuple[HelpResource, ...]] = field(default_factory=dict)
+    help_directory: HelpLine | None = None
+    help_lines: dict[str, tuple[HelpLine, ...]] = field(default_factory=dict)
     errors: tuple = ()
     glossary: object = None
 
@@ -226,11 +271,16 @@ class Library:
 
     def help_texts(self):
         """The translation units of the help data."""
+        for entry in self.help_entries():
+            yield from entry.texts()
+
+    def help_entries(self):
+        """Every entry of the help data: the directory, then each country's in file order."""
         if self.help_directory:
-            yield self.help_directory.name
-            yield self.help_directory.description
-        for resources in self.help_resources.values():
-            for resource in resources:
-                yield resource.name
-                yield resource.description
-                yield resource.hours
+            yield self.help_directory
+        for lines in self.help_lines.values():
+            yield from lines
+
+    def help_entry(self, entry_id: str) -> HelpLine | None:
+        """The help entry with this id, or None."""
+        return next((entry for entry in self.help_entries() if entry.id == entry_id), None)

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from .directives import directive_errors
 from .errors import ContentError, ErrorList
 from .glossary import parse_glossary
-from .models import Block, Contact, Course, HelpDirectory, HelpResource, Lesson, Library, Source, Survey, SurveyStatement, Text
+from .help import HELP_FILE, parse_help
+from .models import Block, Course, Lesson, Library, Source, Survey, SurveyStatement, Text
 from .quiz import QUIZ_SUFFIX, parse_quiz
 from .schema import ANY_SOURCE, Field, check_record, check_value
 from .yamlfile import LineList, load_yaml
@@ -21,7 +23,6 @@ COURSE_FILE = "course.yml"
 SURVEY_FILE = "survey.yml"
 GLOSSARY_FILE = "glossary.yml"
 MIN_SCALE, MAX_SCALE = 3, 7
-HELP_FILE = "help.yml"
 NOTES_SUFFIX = ".notes.md"
 CITATION = re.compile(r"\[@([^\]\s]*)\]")
 
@@ -44,25 +45,6 @@ LESSON_FIELDS = [
 ]
 SURVEY_FIELDS = [Field("labels", "texts"), Field("statements", "records")]
 SOURCE_FIELDS = [Field("id", "id"), Field("citation", "text"), Field("url", "url", required=False)]
-HELP_FIELDS = [Field("directory", "mapping"), Field("countries", "mapping")]
-DIRECTORY_FIELDS = [
-    Field("name", "text"),
-    Field("url", "url"),
-    Field("description", "text"),
-    Field("verified_on", "date"),
-    Field("source", "text"),
-]
-RESOURCE_FIELDS = [
-    Field("id", "id"),
-    Field("name", "text"),
-    Field("description", "text"),
-    Field("hours", "text"),
-    Field("contact", "records"),
-    Field("verified_on", "date"),
-    Field("source", "text"),
-]
-CONTACT_FIELDS = [Field("kind", "text"), Field("value", "text")]
-CONTACT_KINDS = ("phone", "sms", "chat", "web")
 
 # Commonmark without raw HTML: an author's (or translator's) <script> stays text. Output is sanitized too.
 _markdown = MarkdownIt("commonmark", {"html": False})
@@ -77,11 +59,17 @@ def load_library(root: Path) -> Library:
         errors.extend(course_errors)
         if course is not None and not course_errors:
             courses[course.id] = course
-    directory, resources, help_errors = parse_help(root / HELP_FILE)
+    directory, help_lines, help_errors = parse_help(root / HELP_FILE)
     errors.extend(help_errors)
+    if not help_errors:
+        for course_id in list(courses):
+            course_errors = directive_errors(courses[course_id], directory, help_lines)
+            if course_errors:  # a lesson pointing at no help entry would show nothing where a number belongs
+                errors.extend(course_errors)
+                del courses[course_id]
     glossary, glossary_errors = parse_glossary(root / GLOSSARY_FILE)
     errors.extend(glossary_errors)
-    return Library(courses=courses, help_directory=directory, help_resources=resources, errors=tuple(errors), glossary=glossary)
+    return Library(courses=courses, help_directory=directory, help_lines=help_lines, errors=tuple(errors), glossary=glossary)
 
 
 def parse_course(folder: Path) -> tuple[Course | None, list]:
@@ -402,79 +390,6 @@ def _check_citations(content: str, line: int, errors, known_sources: set | None)
         elif source_id not in known_sources:
             expected = ", ".join(sorted(known_sources)) or "none declared"
             errors.add(line, f"citation '[@{source_id}]' names no source of this lesson; declared sources: {expected}")
-
-
-def parse_help(path: Path):
-    """Parse ``help.yml``: the worldwide directory and help lines by country code."""
-    errors = ErrorList(path)
-    if not path.is_file():
-        errors.add(1, f"{HELP_FILE} is missing: the help page needs at least the worldwide directory")
-        return None, {}, list(errors)
-    data = load_yaml(_read(path, errors), errors)
-    values = check_record(data, HELP_FIELDS, "the help file", errors, 1) if data is not None else None
-    if not values:
-        return None, {}, list(errors)
-    directory = None
-    if "directory" in values:
-        entry = check_record(values["directory"], DIRECTORY_FIELDS, "'directory'", errors, data.line_of("directory"))
-        if entry and len(entry) == len(DIRECTORY_FIELDS):
-            raw = values["directory"]
-            directory = HelpDirectory(
-                name=Text(entry["name"], "help", "help page: worldwide directory name", path, raw.line_of("name")),
-                description=Text(entry["description"], "help", "help page: worldwide directory description", path, raw.line_of("description")),
-                url=entry["url"],
-                verified_on=entry["verified_on"],
-                source=entry["source"],
-            )
-    resources = {}
-    for country, entries in values.get("countries", {}).items():
-        line = values["countries"].line_of(country)
-        if not (isinstance(country, str) and re.match(r"^[A-Z]{2}$", country)):
-            errors.add(line, f"country '{country}' must be a two-letter ISO 3166 code in capitals, such as JP")
-            continue
-        if not isinstance(entries, LineList) or not entries:
-            errors.add(line, f"country {country} must have a list of help lines")
-            continue
-        resources[country] = tuple(_help_resources(country, entries, path, errors))
-    if errors:
-        return None, {}, list(errors)
-    return directory, resources, []
-
-
-def _help_resources(country: str, entries: LineList, path: Path, errors):
-    seen = set()
-    for index, raw in enumerate(entries):
-        entry = check_record(raw, RESOURCE_FIELDS, f"a help line of {country}", errors, entries.line_of(index))
-        if not entry or len(entry) < len(RESOURCE_FIELDS):
-            continue
-        if entry["id"] in seen:
-            errors.add(raw.line_of("id"), f"duplicate help line id '{entry['id']}' in {country}")
-            continue
-        seen.add(entry["id"])
-        contacts = []
-        for n, contact in enumerate(entry["contact"]):
-            item = check_record(contact, CONTACT_FIELDS, "a contact", errors, entry["contact"].line_of(n))
-            if item and len(item) == 2:
-                if item["kind"] not in CONTACT_KINDS:
-                    errors.add(contact.line_of("kind"), f"contact kind '{item['kind']}' is unknown; expected one of: {', '.join(CONTACT_KINDS)}")
-                    continue
-                contacts.append(Contact(item["kind"], item["value"]))
-
-        yield HelpResource(
-            id=entry["id"],
-            country=country,
-            name=_help_text(entry, raw, "name", country, path),
-            description=_help_text(entry, raw, "description", country, path),
-            hours=_help_text(entry, raw, "hours", country, path),
-            contacts=tuple(contacts),
-            verified_on=entry["verified_on"],
-            source=entry["source"],
-        )
-
-
-def _help_text(entry: dict, raw, key: str, country: str, path: Path) -> Text:
-    """A translatable field of a help line."""
-    return Text(entry[key], "help", f"help page: {country} {entry['id']} {key}", path, raw.line_of(key))
 
 
 def _read(path: Path, errors) -> str:

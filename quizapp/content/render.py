@@ -11,12 +11,13 @@ from dataclasses import dataclass
 import nh3
 from markupsafe import Markup, escape
 
+from .directives import DIRECTIVE
 from .models import Block, Source, Text
 from .parser import CITATION, _markdown
 
 ALLOWED_TAGS = {"a", "strong", "em", "code", "sup", "br", "span", "bdi"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "sup": {"class"}, "span": {"class"}, "bdi": {"dir"}}
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
+URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,9 @@ def sanitize(html: str) -> Markup:
     )
 
 
-def render_inline(markdown_text: str, sources: tuple[Source, ...] = ()) -> Markup:
-    """Render one unit of inline Markdown, turning ``[@id]`` into a numbered link to its source."""
+def render_inline(markdown_text: str, sources: tuple[Source, ...] = (), directives=None) -> Markup:
+    """Render one unit of inline Markdown, turning ``[@id]`` into a numbered link to its source and each help
+    directive into what ``directives(target)`` gives (safe HTML from ``help.yml``; nothing without it)."""
     html = _markdown.renderInline(markdown_text)
     numbers = {source.id: number for number, source in enumerate(sources, 1)}
 
@@ -62,7 +64,10 @@ def render_inline(markdown_text: str, sources: tuple[Source, ...] = ()) -> Marku
             return ""  # a translator's stray marker: drop it rather than show syntax
         return f'<sup class="cite"><a href="#source-{match.group(1)}">{number}</a></sup>'
 
-    return sanitize(keep_numbers_left_to_right(CITATION.sub(cite, html)))
+    html = keep_numbers_left_to_right(CITATION.sub(cite, html))
+    # After the bidi pass: the help entries' numbers come already isolated, with their own links.
+    html = DIRECTIVE.sub(lambda match: str(directives(match.group(1)) or "") if directives else "", html)
+    return sanitize(html)
 
 
 # A phone number written in groups ("116 123", "0800 111 0 111"). In a right-to-left paragraph the
@@ -79,10 +84,11 @@ def keep_numbers_left_to_right(html: str) -> str:
 class Localizer:
     """Localizes content units for one shipped language, against the ``courses`` catalogs."""
 
-    def __init__(self, language, catalogs, source_language):
+    def __init__(self, language, catalogs, source_language, directives=None):
         self.language = language
         self.catalogs = catalogs
         self.source_language = source_language
+        self.directives = directives  # renders {{help:…}} directives (see quizapp.help.directives)
 
     def _translate(self, text: Text) -> tuple[str, bool]:
         if self.language.tag == self.source_language.tag:
@@ -104,7 +110,7 @@ class Localizer:
     def markdown(self, text: Text, sources: tuple[Source, ...] = ()) -> Localized:
         """An inline-Markdown unit, rendered and sanitized."""
         value, translated = self._translate(text)
-        return self._wrap(render_inline(value, sources), translated)
+        return self._wrap(render_inline(value, sources, self.directives), translated)
 
     def blocks(self, blocks: tuple[Block, ...], sources: tuple[Source, ...] = ()) -> tuple[RenderedBlock, ...]:
         """Render a lesson body or facilitator notes."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import Language, make_languages
+from .directives import markdown_texts, uses_roles
 from .models import Course, Lesson, Library
 from .parser import load_library
 from .render import Localized, Localizer, RenderedBlock
@@ -74,6 +75,8 @@ class ContentRepository:
         self._stamp = None
         self._library = None
         self._views: dict = {}
+        # Renders {{help:…}} directives and tells the request's country; set by the help blueprint.
+        self.directives = None
 
     @property
     def library(self) -> Library:
@@ -98,18 +101,32 @@ class ContentRepository:
         """One course by id."""
         return self.library.courses.get(course_id)
 
-    def localizer(self, language: Language, source_tag: str = "en") -> Localizer:
-        """A localizer from ``source_tag`` into ``language``."""
+    def localizer(self, language: Language, source_tag: str = "en", country: str | None = None) -> Localizer:
+        """A localizer from ``source_tag`` into ``language``; help directives are shown for ``country``."""
         source = language if language.tag == source_tag else make_languages([source_tag])[source_tag]
-        return Localizer(language, self.catalogs, source)
+        localizer = Localizer(language, self.catalogs, source)
+        if self.directives is not None:
+            localizer.directives = self.directives.renderer(self.library, localizer, country)
+        return localizer
+
+    def country_for(self, lesson: Lesson) -> str | None:
+        """The request's country when the lesson names help entries by role ({{help:emergency}}), else None,
+        so lessons without such directives stay cached once per language."""
+        if self.directives is None:
+            return None
+        key = ("roles", lesson.course_id, lesson.id)
+        if key not in self._views:
+            self._views[key] = uses_roles(markdown_texts(lesson))
+        return self.directives.country() if self._views[key] else None
 
     def lesson_view(self, course: Course, lesson: Lesson, language: Language) -> LessonView:
-        """The lesson rendered in ``language`` (cached)."""
+        """The lesson rendered in ``language`` (cached; per country too when it names help entries by role)."""
         self.library  # noqa: B018 - refresh first, so a reload clears stale views
-        key = (course.id, lesson.id, language.tag, id(self.catalogs.get(language.babel_id)))
+        country = self.country_for(lesson)
+        key = (course.id, lesson.id, language.tag, country, id(self.catalogs.get(language.babel_id)))
         view = self._views.get(key)
         if view is None:
-            localize = self.localizer(language, course.source_language)
+            localize = self.localizer(language, course.source_language, country)
             view = LessonView(
                 title=localize.text(lesson.title),
                 objectives=tuple(localize.text(item) for item in lesson.objectives),
@@ -123,10 +140,11 @@ class ContentRepository:
     def quiz_view(self, course: Course, lesson: Lesson, language: Language) -> dict[str, QuestionView]:
         """The lesson's quiz questions rendered in ``language``, by question id (cached)."""
         self.library  # noqa: B018 - refresh first, so a reload clears stale views
-        key = (course.id, lesson.id, "quiz", language.tag, id(self.catalogs.get(language.babel_id)))
+        country = self.country_for(lesson)
+        key = (course.id, lesson.id, "quiz", language.tag, country, id(self.catalogs.get(language.babel_id)))
         views = self._views.get(key)
         if views is None:
-            localize = self.localizer(language, course.source_language)
+            localize = self.localizer(language, course.source_language, country)
             numbers = {source.id: number for number, source in enumerate(lesson.sources, 1)}
             sources = {source.id: source for source in lesson.sources}
             views = {

@@ -27,6 +27,7 @@ KIND_DESCRIPTIONS = {
     "url": "a web address starting with https:// or http://",
     "bool": "true or false",
     "records_or_empty": "a list (possibly empty)",
+    "any": "a value",
 }
 
 
@@ -154,7 +155,12 @@ def _records_or_empty(value):
     return value if isinstance(value, LineList) else None
 
 
+def _any(value):
+    return value
+
+
 _CHECKERS = {
+    "any": _any,
     "bool": _bool,
     "records_or_empty": _records_or_empty,
     "text": _text,

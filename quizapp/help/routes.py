@@ -1,84 +1,87 @@
-"""/<lang>/help — where to find help, for the visitor's country or the one they pick."""
+"""/<lang>/help — help lines for the visitor's country, and the worldwide directory everywhere.
 
-import datetime
+The country is the one chosen here (remembered in a cookie), else the classroom session's, else the region in
+the browser's Accept-Language, else none yet: the page then offers a chooser and the worldwide directory.
+"""
 
-from babel.core import get_global
-from babel.dates import format_skeleton
-from flask import render_template, request
-from flask_babel import format_date, get_locale
+from flask import g, make_response, render_template, request
+from flask_babel import get_locale
 
 from ..content_access import content, localizer
-from ..i18n import current_language
 from ..web import localized_blueprint
+from .choice import CHOSEN, remember_country, request_country
+from .countries import country_names
+from .directives import HelpDirectives
+from .present import emergency_numbers, entry_view
 
 bp = localized_blueprint("help", __name__)
 
-# CLDR territory codes that are not countries a person lives in.
-NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+ROLE_ORDER = ("national", "youth", "text")
+
+
+@bp.record_once
+def install(state) -> None:
+    """Let the content repository render help directives, and every template show the support box's lines."""
+    state.app.extensions["quizapp.content"].directives = HelpDirectives()
+    state.app.jinja_env.globals["help_support"] = help_support
 
 
 @bp.route("/help")
 def index():
-    """Help lines for the chosen country, else the one guessed from the visitor's locale."""
-    library = content().library
-    countries = country_names()
-    country = chosen_country(countries)
-    localize = localizer()
-    resources = [localize_resource(resource, localize) for resource in library.help_resources.get(country, ())]
-    directory = library.help_directory
-    return render_template(
-        "help/index.html",
-        country=country,
-        country_name=countries.get(country),
-        countries=sorted(countries.items(), key=lambda item: item[1]),
-        listed=set(library.help_resources),
-        resources=resources,
-        directory=directory and {
-            "name": localize.text(directory.name),
-            "description": localize.text(directory.description),
-            "url": directory.url,
-            "verified_on": format_partial_date(directory.verified_on),
-            "source": directory.source,
-        },
-    )
-
-
-def country_names() -> dict[str, str]:
-    """Two-letter country codes with their names in the page's language, from CLDR."""
-    territories = get_locale().territories
-    return {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
-
-
-def chosen_country(countries: dict) -> str | None:
-    """The country asked for, else the region of the browser's language, else the language's likely one."""
+    """Help lines for the visitor's country; choosing a country here remembers it."""
+    countries = country_names(get_locale())
     asked = (request.args.get("country") or "").upper()
     if asked in countries:
-        return asked
-    for value, _quality in request.accept_languages:
-        region = value.replace("_", "-").split("-")[-1].upper()
-        if "-" in value and region in countries:
-            return region
-    likely = get_global("likely_subtags").get(current_language().locale.language, "")
-    region = likely.split("_")[-1]
-    return region if region in countries else None
+        country, how = asked, CHOSEN
+    else:
+        country, how = request_country(countries)
+    library = content().library
+    localize = localizer()
+    entries = library.help_lines.get(country, ())
+    groups = {role: [entry_view(entry, localize) for entry in entries if entry.role == role] for role in ROLE_ORDER}
+    emergency = [entry for entry in entries if entry.role == "emergency"]
+    response = make_response(
+        render_template(
+            "help/index.html",
+            country=country,
+            how=how,
+            country_name=countries.get(country),
+            countries=sorted(countries.items(), key=lambda item: item[1]),
+            listed=[(code, countries[code]) for code in sorted(library.help_lines, key=lambda code: countries.get(code, code)) if code in countries],
+            emergency=emergency_numbers(emergency, localize),
+            emergency_entries=[entry_view(entry, localize) for entry in emergency],
+            groups=groups,
+            has_national=bool(groups["national"]),
+            directory=library.help_directory and entry_view(library.help_directory, localize),
+        )
+    )
+    if asked in countries and request.cookies.get("help_country") != asked:
+        remember_country(response, asked)
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
 
 
-def localize_resource(resource, localize) -> dict:
-    """A help line in the page's language."""
+@bp.after_app_request
+def vary_by_country(response):
+    """A page that showed the visitor's country's numbers differs by cookie and browser languages."""
+    if g.get("help_country_used"):
+        response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+def help_support() -> dict | None:
+    """The emergency numbers and youth lines the support box shows: the session's country on its pages,
+    else the visitor's; None when the country is unknown."""
+    g.help_country_used = True
+    countries = country_names(get_locale())
+    country = g.get("session_country") if g.get("session_country") in countries else request_country(countries)[0]
+    entries = content().library.help_lines.get(country, ())
+    if not entries:
+        return None
+    localize = localizer()
     return {
-        "resource": resource,
-        "name": localize.text(resource.name),
-        "description": localize.text(resource.description),
-        "hours": localize.text(resource.hours),
-        "verified_on": format_partial_date(resource.verified_on),
+        "country": country,
+        "country_name": countries[country],
+        "emergency": emergency_numbers([entry for entry in entries if entry.role == "emergency"], localize),
+        "youth": [entry_view(entry, localize) for entry in entries if entry.role == "youth"],
     }
-
-
-def format_partial_date(value: str) -> str:
-    """Format ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` with the precision it has, in the page's locale."""
-    parts = [int(part) for part in value.split("-")]
-    if len(parts) == 3:
-        return format_date(datetime.date(*parts), "long")
-    if len(parts) == 2:
-        return format_skeleton("yMMMM", datetime.date(parts[0], parts[1], 1), locale=get_locale())
-    return format_skeleton("y", datetime.date(parts[0], 1, 1), locale=get_locale())

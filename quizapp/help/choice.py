@@ -1,0 +1,62 @@
+"""Whose country's help lines to show: never a guess from the interface language alone.
+
+In order: a country chosen on the help page (remembered in a cookie); else the classroom session's country (on
+a session's own pages, or the newest session this browser joined); else the region in Accept-Language
+(``es-MX`` says Mexico, ``es`` says nothing); else none, and the page offers a chooser and the worldwide
+directory.
+"""
+
+from flask import g, request
+
+COUNTRY_COOKIE = "help_country"
+ONE_YEAR = 365 * 24 * 3600
+# How the country was found, for the page to say so.
+CHOSEN, SESSION, BROWSER = "chosen", "session", "browser"
+
+
+def remembered_country(countries) -> str | None:
+    """The country chosen earlier on the help page."""
+    value = (request.cookies.get(COUNTRY_COOKIE) or "").upper()
+    return value if value in countries else None
+
+
+def session_country(countries) -> str | None:
+    """The country of the classroom session on this page, else of the newest session this browser joined."""
+    if g.get("session_country") in countries:
+        return g.session_country
+    from ..classroom.learner_routes import COOKIE_PREFIX
+    from ..classroom.service import participant_by_token
+
+    newest = None
+    for name, token in request.cookies.items():
+        if name.startswith(COOKIE_PREFIX):
+            participant = participant_by_token(token)
+            if participant is not None and participant.session.country in countries:
+                if newest is None or participant.joined_at > newest.joined_at:
+                    newest = participant
+    return newest.session.country if newest else None
+
+
+def browser_country(countries) -> str | None:
+    """The region of the first language in Accept-Language that names one (``es-MX``), else None."""
+    for value, _quality in request.accept_languages:
+        parts = value.replace("_", "-").split("-")
+        for part in parts[1:]:
+            if len(part) == 2 and part.upper() in countries:
+                return part.upper()
+    return None
+
+
+def request_country(countries) -> tuple[str | None, str | None]:
+    """The visitor's country and how it was found: chosen, session, browser, or (None, None)."""
+    for how, find in ((CHOSEN, remembered_country), (SESSION, session_country), (BROWSER, browser_country)):
+        country = find(countries)
+        if country:
+            return country, how
+    return None, None
+
+
+def remember_country(response, country: str):
+    """Keep the country chosen on the page for next time."""
+    response.set_cookie(COUNTRY_COOKIE, country, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure, httponly=True)
+    return response
