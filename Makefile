@@ -10,31 +10,37 @@ WORKERS ?= 3
 THREADS ?= 4
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run dev test bench check catalogs db chromium postgres translations-extract translations-update translations-compile translations-check translations-status clean
+.PHONY: run dev test bench check catalogs db chromium postgres nginx translations-extract translations-update translations-compile translations-check translations-status clean
 
 run: $(VENV)/.installed instance/config.py catalogs db  ## serve the app with gunicorn at http://$(HOST):$(PORT)
 	$(FLASK) sessions purge
 	$(FLASK) sessions address --host $(HOST) --port $(PORT)
-	$(BIN)/gunicorn --workers $(WORKERS) --worker-class gthread --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - "quizapp:create_app()"
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) THREADS=$(THREADS) $(BIN)/gunicorn --config deploy/gunicorn.conf.py "quizapp:create_app()"
 
 dev: $(VENV)/.installed instance/config.py catalogs db  ## Flask's debug server, reloading on change
 	$(FLASK) --debug run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed instance/config.py chromium postgres catalogs  ## every check and test
+test: $(VENV)/.installed-test instance/config.py chromium postgres nginx catalogs  ## every check and test
 	$(BIN)/ruff check quizapp tests bench migrations
 	$(FLASK) translate check
 	$(FLASK) courses check
 	$(BIN)/pytest -q
 
-bench: $(VENV)/.installed instance/config.py postgres catalogs  ## the classroom burst benchmark (1,000 learners, 33 sessions)
+bench: $(VENV)/.installed-test instance/config.py postgres catalogs  ## the classroom burst benchmark (1,000 learners, 33 sessions)
 	$(BIN)/python bench/classroom_burst.py
 
 check: $(VENV)/.installed instance/config.py  ## check course files
 	$(FLASK) courses check
 
+# Serving needs the app and its PostgreSQL driver only; the test tools (Playwright, axe, hypothesis…) come
+# with `make test`.
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -qq --upgrade pip
+	$(BIN)/pip install -qq -e '.[postgres]'
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install -qq -e '.[test,postgres]'
 	touch $@
 
@@ -57,6 +63,10 @@ chromium:
 postgres:
 	@(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb) >/dev/null 2>&1 && command -v psql >/dev/null || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null)
+
+# Debian's nginx: tests/test_deploy.py runs the shipped deploy/nginx.conf in front of gunicorn.
+nginx:
+	@test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null)
 
 translations-extract: $(VENV)/.installed instance/config.py
 	$(FLASK) translate extract

@@ -19,6 +19,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
 from .content.glossary import describe as describe_term
+from .i18n import ui_translation_problem
 
 DOMAINS = ("messages", "courses")
 KEYWORDS = {
@@ -193,6 +194,10 @@ class Catalogs:
                 problems.append(Problem(path, 0, f"{label}: missing (run `translate update`)"))
                 continue
             issues = _message_issues(translated, expected_plurals)
+            if not issues and domain == "messages":
+                issues = _ui_issues(translated)
+            if not issues and domain == "courses":
+                issues = directive_issues(translated)
             if not issues and self.glossary is not None:
                 issues = self._term_issues(tag, translated)
             problems.extend(Problem(path, translated.lineno or 0, f"{label}: {issue}") for issue in issues)
@@ -287,6 +292,13 @@ def _message_issues(message, expected_plurals: int) -> list[str]:
     return issues
 
 
+def _ui_issues(message) -> list[str]:
+    """An interface translation is text: the app escapes it, and refuses markup it could carry."""
+    ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return [problem for string in strings if (problem := ui_translation_problem(ids[0], string))]
+
+
 def _write_po(path: Path, catalog: Catalog, ignore_obsolete: bool = False) -> None:
     """Write without wrapping and sorted by file, so diffs stay reviewable; skip if only dates changed."""
     buffer = io.BytesIO()
@@ -299,3 +311,20 @@ def _write_po(path: Path, catalog: Catalog, ignore_obsolete: bool = False) -> No
     data = buffer.getvalue()
     if not path.exists() or path.read_bytes() != data:
         path.write_bytes(data)
+
+
+def directive_issues(message) -> list[str]:
+    """A content translation must keep every help directive of its source, exactly ({{help:jp-yorisoi}}):
+    dropped or changed, the learner would lose the number the lesson points at."""
+    from .content.directives import ANY_BRACES
+
+    ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    expected = sorted(ANY_BRACES.findall(ids[0]))
+    issues = []
+    for string in strings:
+        found = sorted(ANY_BRACES.findall(string))
+        if found != expected:
+            shown = ", ".join("{{" + inner + "}}" for inner in expected) or "none"
+            issues.append(f"help directives differ: the source has {shown}; copy them exactly, without translating them")
+    return issues

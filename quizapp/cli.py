@@ -1,5 +1,6 @@
 """Command-line tools: ``flask courses …`` for authors and ``flask translate …`` for translators."""
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -11,8 +12,11 @@ from flask.cli import AppGroup
 from .catalogs import DOMAINS, Catalogs
 from .config import PROJECT_ROOT
 from .content import Library
+from .content.directives import directive_errors
 from .content.glossary import allowances, parse_glossary, term_errors
+from .content.help import HELP_FILE, parse_help, stale_warnings
 from .content.parser import COURSE_FILE, GLOSSARY_FILE, load_library, parse_course
+from .content.phones import phone_number_errors
 from .questions import QUESTION_TYPES
 
 courses_cli = AppGroup("courses", help="Check course files.")
@@ -22,23 +26,36 @@ translate_cli = AppGroup("translate", help="Extract, update, compile and check t
 @courses_cli.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--verbose", "-v", is_flag=True, help="Also list every quiz question as its type describes it.")
-def courses_check(path, verbose):
-    """Check every course file (or one course folder) and print each error as file:line."""
+@click.option("--stale-after", type=click.IntRange(min=1), default=None, metavar="MONTHS", help="Warn about help entries whose newest date is older than this (default: HELP_STALE_MONTHS, 12).")
+def courses_check(path, verbose, stale_after):
+    """Check every course file (or one course folder) and print each error as file:line.
+
+    Help entries whose sources are old or undated are warnings: they do not fail the check.
+    """
     path = path or Path(current_app.config["COURSES_DIR"])
+    warnings = []
     if (path / COURSE_FILE).is_file():
         course, errors = parse_course(path)
         courses = [course] if course else []
         if course:
             glossary, glossary_errors = parse_glossary(path.parent / GLOSSARY_FILE)
-            errors = glossary_errors + term_errors(Library(courses={course.id: course}, glossary=glossary))
+            directory, help_lines, _help_errors = parse_help(path.parent / HELP_FILE)
+            one = Library(courses={course.id: course}, glossary=glossary, help_directory=directory, help_lines=help_lines)
+            errors = glossary_errors + term_errors(one) + directive_errors(course, directory, help_lines) + phone_number_errors(one)
         summary = f"course {path.name}: {len(course.lessons) if course else 0} lesson(s)"
     else:
         library = load_library(path)
         courses = list(library.courses.values())
-        errors = list(library.errors) + term_errors(library)
+        errors = list(library.errors) + term_errors(library) + phone_number_errors(library)
+        months = stale_after or current_app.config.get("HELP_STALE_MONTHS", 12)
+        warnings = stale_warnings(library, datetime.date.today(), months)
         lessons = sum(len(course.lessons) for course in library.courses.values())
-        lines = sum(len(entries) for entries in library.help_resources.values())
-        summary = f"{len(library.courses)} course(s), {lessons} lesson(s), {lines} help line(s)"
+        lines = sum(len(entries) for entries in library.help_lines.values())
+        summary = f"{len(library.courses)} course(s), {lessons} lesson(s), {lines} help entries in {len(library.help_lines)} countries"
+    for warning in warnings:
+        click.echo(warning, err=True)
+    if warnings:
+        click.echo(f"{len(warnings)} warning(s): help entries to check live before release.", err=True)
     for error in sorted(errors):
         click.echo(str(error), err=True)
     if errors:
@@ -135,6 +152,7 @@ def translate_check():
 def translate_status(as_json):
     """Print translation coverage per language and domain."""
     rows = _catalogs().status()
+    missing = countries_missing_help()
     if as_json:
         data = [
             {
@@ -145,6 +163,7 @@ def translate_status(as_json):
                 "fuzzy": row.fuzzy,
                 "untranslated": row.untranslated,
                 "percent": round(row.percent, 1),
+                "countries_without_help": missing.get(row.language, []),
             }
             for row in rows
         ]
@@ -153,3 +172,14 @@ def translate_status(as_json):
     click.echo(f"{'language':<10}{'domain':<10}{'translated':>12}{'fuzzy':>8}{'missing':>9}{'%':>8}")
     for row in rows:
         click.echo(f"{row.language:<10}{row.domain:<10}{row.translated:>7}/{row.total:<4}{row.fuzzy:>8}{row.untranslated:>9}{row.percent:>7.1f}%")
+    for tag, countries in missing.items():
+        if countries:
+            click.echo(f"{tag}: no emergency number or no help line in courses/help.yml for {len(countries)} of its main countries (CLDR): {', '.join(countries)}")
+
+
+def countries_missing_help() -> dict[str, list[str]]:
+    """Per shipped language, its main countries (from CLDR) that help.yml does not cover yet."""
+    from .help.countries import countries_without_help
+
+    library = load_library(Path(current_app.config["COURSES_DIR"]))
+    return {tag: countries_without_help(tag, library) for tag in current_app.config["LANGUAGES"]}

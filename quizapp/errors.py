@@ -1,8 +1,16 @@
 """Translated error pages, in the visitor's language even when the URL has none."""
 
-from flask import render_template
+import logging
+
+from flask import g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+log = logging.getLogger(__name__)
+
+# Seconds a client (or a load balancer) should wait before trying again when the database is away.
+RETRY_AFTER = 30
 
 
 def register(app) -> None:
@@ -11,6 +19,9 @@ def register(app) -> None:
     app.register_error_handler(405, not_allowed)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(500, server_error)
+    # The database is down, restarting or (SQLite) busy beyond its timeout: say so, and when to retry.
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
 
 
 def _page(title: str, message: str, status: int):
@@ -35,3 +46,18 @@ def csrf_failed(error):
 def server_error(error):
     """500."""
     return _page(_("Something went wrong"), _("Sorry, something went wrong on our side. Please try again in a moment."), 500)
+
+
+def database_unavailable(error):
+    """503 with Retry-After, translated, on any page that needs the database; lessons and help do not."""
+    from .extensions import db, login_manager
+
+    log.warning("database unavailable: %s", error.__class__.__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone anyway
+        pass
+    # Flask-Login's template context loads the teacher, from the database: render as a visitor instead.
+    g._login_user = login_manager.anonymous_user()
+    page, status = _page(_("Please try again in a minute"), _("Kizuna cannot reach its database right now. Nothing you sent before is lost. Try again in a minute."), 503)
+    return page, status, {"Retry-After": str(RETRY_AFTER)}

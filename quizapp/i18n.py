@@ -4,15 +4,24 @@ URL tags are BCP 47 (``en``, ``ja``, later ``pt-BR``, ``zh-Hans``); Babel locale
 Babel's form (``pt_BR``). Names, text direction and plural rules all come from Babel's CLDR data.
 """
 
+import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, request
+from markupsafe import escape
 from werkzeug.routing import BaseConverter
 
+log = logging.getLogger(__name__)
+
 LANGUAGE_COOKIE = "lang"
+# What no interface string carries, in its source or in a translation: tags, comments, processing
+# instructions, event-handler attributes, script URLs. Sentences that need markup get it from parameters.
+UNSAFE_UI_TEXT = re.compile(r"<\s*(?:!|[/?]?\s*[a-z])|\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
+UI_PLACEHOLDER = re.compile(r"%\(([a-zA-Z_]\w*)\)[sdif]")
 
 
 @dataclass(frozen=True)
@@ -126,3 +135,60 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except FileNotFoundError:
         return 0.0
+
+
+# -- the interface catalogs: translations are untrusted text ---------------------------------------------
+
+
+def install_escaped_gettext(app) -> None:
+    """Make ``_()`` in templates treat a translation as text, not HTML.
+
+    Jinja's new-style gettext wraps every translation in ``Markup`` when autoescaping, so a translator
+    (or anyone who can edit a catalog) could put a ``<meta http-equiv=refresh>`` on every page of a
+    language. Here the translation is escaped first; ``%(name)s`` parameters are still escaped by the
+    formatting unless they are ``Markup`` themselves: a link built in the template (``{% set %}``) is the
+    one way a translated sentence carries markup, on purpose.
+    """
+    from flask_babel import get_translations
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: escape(get_translations().ugettext(string)),
+        ngettext=lambda singular, plural, n: escape(get_translations().ungettext(singular, plural, n)),
+        pgettext=lambda context, string: escape(get_translations().upgettext(context, string)),
+        npgettext=lambda context, singular, plural, n: escape(get_translations().unpgettext(context, singular, plural, n)),
+        newstyle=True,
+    )
+
+
+def ui_translation_problem(source: str, translation: str) -> str | None:
+    """Why a UI translation could break or hijack a page (None if it is fine).
+
+    Markup where the source has none, or a ``%(name)s`` the source does not pass (formatting would raise).
+    """
+    if UNSAFE_UI_TEXT.search(translation) and not UNSAFE_UI_TEXT.search(source):
+        return "contains HTML markup, which the source does not"
+    unknown = set(UI_PLACEHOLDER.findall(translation)) - set(UI_PLACEHOLDER.findall(source)) - {"num"}
+    if unknown:
+        return f"uses placeholders the source does not pass: {sorted(unknown)}"
+    return None
+
+
+def load_ui_catalogs(app) -> None:
+    """Load every shipped language's UI catalog once, at start-up, without the entries that fail
+    ``ui_translation_problem``: such an entry is logged and its source text shows instead, so one bad
+    string never takes a language offline (``translate check`` fails on it in CI)."""
+    babel = app.extensions["babel"].instance
+    with app.app_context():
+        cache = babel.domain_instance.cache
+        for language in app.extensions["quizapp.languages"].values():
+            translations = Translations.load(app.config["TRANSLATIONS_DIR"], [language.babel_id], "messages")
+            # GNUTranslations keeps its entries in _catalog (stdlib, stable since Python 2): the only way to
+            # drop one entry. Keys are the msgid, or (msgid, plural index).
+            entries = getattr(translations, "_catalog", {})
+            for key, translated in list(entries.items()):
+                source = key if isinstance(key, str) else key[0]
+                problem = ui_translation_problem(source.split("\x04")[-1], translated) if source else None
+                if problem:
+                    del entries[key]
+                    log.error("Dropped the %s translation of %r: it %s.", language.tag, source, problem)
+            cache[(language.babel_id, "messages")] = translations

@@ -1,4 +1,7 @@
-"""Security headers for every response."""
+"""Security headers for every response, and cookies that are Secure whenever the visitor is on HTTPS."""
+
+from flask import current_app, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -30,3 +33,22 @@ def add_security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+def cookies_secure() -> bool:
+    """True when cookies must carry the Secure flag: the request came over HTTPS (directly, or through the
+    trusted proxy's X-Forwarded-Proto), or the site's public address is https. A classroom served over
+    plain HTTP on a LAN keeps working: there a Secure cookie would never come back, and learners' CSRF
+    tokens live in the session cookie."""
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        return True
+    if str(current_app.config.get("PUBLIC_URL") or "").startswith("https://"):
+        return True
+    return has_request_context() and request.is_secure
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with the Secure flag decided per request (``cookies_secure``)."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return cookies_secure()

@@ -3,6 +3,7 @@
 from flask import Blueprint, g, redirect, request, url_for
 
 from .i18n import LANGUAGE_COOKIE, languages, negotiate_language
+from .security import cookies_secure
 
 bp = Blueprint("web", __name__)
 
@@ -46,7 +47,7 @@ def remember_language(response):
             tag,
             max_age=ONE_YEAR,
             samesite="Lax",
-            secure=request.is_secure,
+            secure=cookies_secure(),
             httponly=True,
         )
     return response
@@ -56,7 +57,10 @@ def same_page_in(tag: str) -> str:
     """The URL of the current page in another language (the library index if there is no page)."""
     if request.endpoint and request.url_rule and "lang" in request.url_rule.arguments:
         values = dict(request.view_args or {}, lang=tag)
-        return url_for(request.endpoint, **values, **request.args.to_dict())
+        # The query string is the visitor's: it never overrides the page's own values, nor url_for's
+        # _anchor, _external, _method or _scheme.
+        query = {name: value for name, value in request.args.items() if name not in values and not name.startswith("_")}
+        return url_for(request.endpoint, **values, **query)
     return url_for("library.index", lang=tag)
 
 

@@ -33,6 +33,7 @@ def migrated_database(tmp_path_factory):
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}"})
     with app.app_context():
         upgrade()
+        db.engine.dispose()  # the last connection closed writes the WAL into the file: copies are complete
     return path
 
 

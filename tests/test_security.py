@@ -72,3 +72,59 @@ def test_csrf_protection_is_on_outside_tests(make_app):
     response = client.post("/es/join", data={"code": "ACDEFG"})  # no token
     assert response.status_code == 400
     assert "<html lang=\"es\"" in response.get_data(as_text=True)
+
+
+# -- interface translations are untrusted text -------------------------------------------------------------
+
+HIJACK = '<meta http-equiv="refresh" content="0;url=https://evil.example/">参加'
+
+
+def test_a_ui_translation_with_markup_is_dropped_at_start_up_and_the_source_shows(make_app, write_catalog, caplog):
+    translations = write_catalog("ja", "messages", {(None, "Join a session"): HIJACK, (None, "Skip to content"): "本文へ移動"})
+    app = make_app(TRANSLATIONS_DIR=str(translations))
+    html = app.test_client().get("/ja/join").get_data(as_text=True)
+    assert "http-equiv" not in html and "evil.example" not in html
+    assert "Join a session" in html  # the source text, for this entry only
+    assert "本文へ移動" in html  # the rest of the language keeps working
+    assert any("Dropped the ja translation of 'Join a session'" in record.getMessage() for record in caplog.records)
+
+
+def test_a_ui_translation_with_an_unknown_placeholder_cannot_break_a_page(make_app, write_catalog):
+    translations = write_catalog("ja", "messages", {(None, "Go to %(url)s and type the code"): "%(address)s を開いてください"})
+    app = make_app(TRANSLATIONS_DIR=str(translations))
+    assert app.test_client().get("/ja/join").status_code == 200
+
+
+def test_ui_translations_are_escaped_even_if_markup_slipped_into_a_catalog(make_app):
+    from babel.support import Translations
+
+    app = make_app()
+    planted = Translations()
+    planted._catalog = {"Join a session": '<b onmouseover="alert(1)">参加</b>'}  # as if loaded without the check
+    with app.app_context():
+        app.extensions["babel"].instance.domain_instance.cache[("ja", "messages")] = planted
+    html = app.test_client().get("/ja/join").get_data(as_text=True)
+    assert "&lt;b onmouseover=&#34;alert(1)&#34;&gt;参加&lt;/b&gt;" in html
+    assert "<b onmouseover" not in html
+
+
+def test_translate_check_refuses_markup_in_an_interface_translation(tmp_path):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from quizapp.catalogs import Catalogs
+
+    catalogs = Catalogs(tmp_path, tmp_path / "translations", ["en", "ja"], "en")
+    template = Catalog()
+    translated = Catalog(locale="ja")
+    for msgid, msgstr in (("Join", HIJACK), ("Next", '次" onmouseover="x'), ("Back", "戻る<!-- x -->"), ("Fine", "よし")):
+        template.add(msgid)
+        translated.add(msgid, msgstr)
+    path = catalogs.po_path("ja", "messages")
+    path.parent.mkdir(parents=True)
+    with open(path, "wb") as fileobj:
+        write_po(fileobj, translated)
+    problems = [str(problem) for problem in catalogs.check_catalog("ja", "messages", template)]
+    for msgid in ("Join", "Next", "Back"):
+        assert any(f"entry '{msgid}':" in problem and "markup" in problem for problem in problems), problems
+    assert not [problem for problem in problems if "'Fine'" in problem]

@@ -3,12 +3,13 @@
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import TextForm
 
-class NewSessionForm(FlaskForm):
+
+class NewSessionForm(TextForm):
     """Create a session from any lesson."""
 
     lesson = SelectField(_l("Lesson"), validators=[DataRequired(_l("Choose a lesson."))])
@@ -18,6 +19,8 @@ class NewSessionForm(FlaskForm):
         default="live",
     )
     open_until = DateField(_l("Open until (self-paced only)"), validators=[Optional()])
+    # i18n: the country whose emergency numbers and help lines learners see during the session.
+    country = SelectField(_l("Country for help lines"), validators=[Optional()], description=_l("Learners' pages show this country's emergency numbers and help lines. We remember it for your next session."))
     with_survey = BooleanField(_l("Ask the attitude survey before and after"), default=True)
     names = RadioField(
         _l("Names"),
@@ -42,25 +45,25 @@ class NewSessionForm(FlaskForm):
         return valid
 
 
-class JoinCodeForm(FlaskForm):
+class JoinCodeForm(TextForm):
     """A learner types the code on the board."""
 
     code = StringField(_l("Session code"), validators=[DataRequired(_l("Type the code your teacher shows.")), Length(max=20)])
 
 
-class JoinForm(FlaskForm):
+class JoinForm(TextForm):
     """A learner chooses their language (and a pseudonym if the session shows them)."""
 
     language = SelectField(_l("Your language"))
     pseudonym = StringField(_l("The name your teacher will see (not your real name)"), validators=[Length(max=60)])
 
 
-class ControlForm(FlaskForm):
+class ControlForm(TextForm):
     """A teacher's pacing button; ``version`` is what their screen showed."""
 
     action = HiddenField()
     version = HiddenField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TextForm):
     """A button that changes something (delete, lock, remove, a new link): only its CSRF token."""

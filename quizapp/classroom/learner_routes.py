@@ -24,9 +24,12 @@ from wtforms import SelectChoice
 
 from ..content_access import localizer
 from ..extensions import db
+from ..forms import form_integer
 from ..i18n import current_language, languages, negotiate_language
+from ..privacy import owns, remember_own
 from ..quizzes import service as quiz_service
 from ..quizzes.routes import result_item
+from ..security import cookies_secure
 from ..teachers.models import utcnow
 from ..web import localized_blueprint
 from . import service
@@ -121,9 +124,10 @@ def join_as(session, language, pseudonym):
     participant = service.join(session, language, pseudonym, service.browser_key(session, browser))
     if participant is None:  # locked, full or ended since the form was shown
         return render_template("classroom/join_session.html", form=None, session=session, closed=service.closed_reason(session)), 409
+    remember_own(participant.token)
     response = redirect(url_for(".session_page", lang=participant.language, token=participant.token), code=303)
     for name, value in ((COOKIE_PREFIX + session.code, participant.token), (BROWSER_COOKIE, browser)):
-        response.set_cookie(name, value, max_age=COOKIE_DAYS * 24 * 3600, samesite="Lax", secure=request.is_secure, httponly=True)
+        response.set_cookie(name, value, max_age=COOKIE_DAYS * 24 * 3600, samesite="Lax", secure=cookies_secure(), httponly=True)
     return response
 
 
@@ -162,19 +166,19 @@ def learner_context(participant, message=None) -> dict:
     if session.mode == "self":
         remaining = [q for q in quiz.questions if q.id not in answers]
         if session.state == "ended" or not remaining:
-            return context | {"step": "done", "items": results(quiz, views, answers), "announce": _("Your results")}
+            return context | {"step": "done", "items": results(quiz, views, answers, owns(participant.token)), "announce": _("Your results")}
         return context | {"step": "self", "questions": remaining, "form": quiz_service.build_form(remaining, views, participant.token), "announce": ""}
     if session.state == "lobby":
         return context | {"step": "waiting", "announce": _("You are in. Waiting for your teacher to start.")}
     if session.state == "ended":
-        return context | {"step": "ended", "items": results(quiz, views, answers), "announce": _("The session has ended.")}
+        return context | {"step": "ended", "items": results(quiz, views, answers, owns(participant.token)), "announce": _("The session has ended.")}
     question = service.current_question(session, quiz)
     number = quiz.questions.index(question) + 1
     answer = answers.get(question.id)
     # i18n: announced to screen readers and shown in the tab's title when the teacher moves on.
     position = _("Question %(number)s of %(total)s", number=format_decimal(number), total=format_decimal(len(quiz.questions)))
     if session.revealed:
-        item = result_item(question, views[question.id], answer)
+        item = result_item(question, views[question.id], answer, owns(participant.token))
         # i18n: announced when the teacher reveals the answer; %(question)s is "Question 3 of 8".
         announce = _("%(question)s: the answer is shown.", question=position)
         return context | {"step": "reveal", "question": question, "number": number, "item": item, "announce": announce}
@@ -184,9 +188,9 @@ def learner_context(participant, message=None) -> dict:
     return context | {"step": "question", "question": question, "number": number, "questions": [question], "form": form, "announce": position}
 
 
-def results(quiz, views, answers) -> list:
+def results(quiz, views, answers, show_text) -> list:
     """Every question with the learner's answer, feedback and explanation."""
-    return [result_item(question, views[question.id], answers.get(question.id)) for question in quiz.questions]
+    return [result_item(question, views[question.id], answers.get(question.id), show_text) for question in quiz.questions]
 
 
 def survey_view(course) -> dict:
@@ -260,10 +264,10 @@ def receive_survey(participant):
     chosen = {}
     for statement in course.survey.statements:
         raw = request.form.get(f"s_{statement.id}", "")
-        if raw and (not raw.isascii() or not raw.isdigit() or int(raw) not in scale):
+        if raw and form_integer(raw) not in scale:
             return tampered_response()
         if raw:
-            chosen[statement.id] = int(raw)
+            chosen[statement.id] = form_integer(raw)
     if len(chosen) < len(course.survey.statements):
         return learner_page(participant, 422, message=_("Please choose an answer for every statement, or skip the survey."), chosen=chosen)
     service.record_survey(participant, phase, chosen)

@@ -44,6 +44,8 @@ class ClassSession(db.Model):
     locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # The secret in the projector view's link (no login needed); replaced to revoke it.
     projector_token: Mapped[str | None] = mapped_column(String(43), unique=True)
+    # ISO 3166 code of the country whose emergency numbers and help lines learners' pages show (None: theirs).
+    country: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 

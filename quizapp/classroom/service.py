@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -50,8 +50,10 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def create_session(teacher, course, lesson, mode, with_survey, pseudonyms, open_until=None) -> ClassSession:
-    """Create a session with a code no other session uses."""
+def create_session(teacher, course, lesson, mode, with_survey, pseudonyms, open_until=None, country=None) -> ClassSession:
+    """Create a session with a code no other session uses; a country given becomes the teacher's default."""
+    if country:
+        teacher.country = country
     for _attempt in range(20):
         session = ClassSession(
             code=new_code(),
@@ -62,6 +64,7 @@ def create_session(teacher, course, lesson, mode, with_survey, pseudonyms, open_
             with_survey=with_survey and course.survey is not None,
             pseudonyms=pseudonyms,
             open_until=open_until,
+            country=country or None,
         )
         db.session.add(session)
         try:
@@ -392,25 +395,25 @@ def pending_survey(participant: Participant, session: ClassSession, answered: in
 def purge_expired(days: int, now: datetime | None = None) -> int:
     """Delete sessions (and, by cascade, everything about their learners) ``days`` after they ended.
 
-    A self-paced session that was never ended counts as ended when it closed (``open_until``).
+    A self-paced session that was never ended counts as ended when it closed (``open_until``); a live
+    session nobody ended counts as ended at its last activity (created, a learner joined, an answer).
     """
     cutoff = (now or utcnow()) - timedelta(days=days)
-    expired = select(ClassSession.id).where(or_(ClassSession.ended_at < cutoff, ClassSession.open_until < cutoff))
+    recent_join = select(Participant.id).where(Participant.session_id == ClassSession.id, Participant.joined_at >= cutoff).exists()
+    recent_answer = select(SessionAnswer.id).where(SessionAnswer.session_id == ClassSession.id, SessionAnswer.answered_at >= cutoff).exists()
+    abandoned = and_(ClassSession.ended_at.is_(None), ClassSession.open_until.is_(None), ClassSession.created_at < cutoff, ~recent_join, ~recent_answer)
+    expired = select(ClassSession.id).where(or_(ClassSession.ended_at < cutoff, ClassSession.open_until < cutoff, abandoned))
     ids = list(db.session.scalars(expired))
     if ids:
-        for model in (SurveyResponse, SessionAnswer, Participant):  # explicit: SQLite may not enforce cascades
-            db.session.execute(delete(model).where(model.session_id.in_(ids)))
-        db.session.execute(delete(ClassSession).where(ClassSession.id.in_(ids)))
+        db.session.execute(delete(ClassSession).where(ClassSession.id.in_(ids)))  # the rest goes by cascade
     db.session.execute(delete(JoinAttempt).where(JoinAttempt.window <= _window() - WINDOWS_PER_DAY))
     db.session.commit()
     return len(ids)
 
 
 def delete_session(session: ClassSession) -> None:
-    """Delete a session and everything its learners sent, now."""
-    for model in (SurveyResponse, SessionAnswer, Participant):
-        db.session.execute(delete(model).where(model.session_id == session.id))
-    db.session.delete(session)
+    """Delete a session and everything its learners sent, now (the database cascades to them)."""
+    db.session.execute(delete(ClassSession).where(ClassSession.id == session.id))
     db.session.commit()
 
 

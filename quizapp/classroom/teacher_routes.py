@@ -19,6 +19,7 @@ The projector view (projector_routes.py) has its own secret link and needs no lo
 """
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -26,6 +27,8 @@ from wtforms import SelectChoice
 
 from ..content_access import content, localizer
 from ..extensions import db
+from ..forms import MAX_SQL_INTEGER, form_integer
+from ..help.countries import country_names
 from ..i18n import current_language, languages
 from ..web import localized_blueprint
 from . import service
@@ -45,7 +48,7 @@ def require_teacher():
 
 def own_session_or_404(session_id: int) -> ClassSession:
     """The session, if it belongs to the current teacher."""
-    session = db.session.get(ClassSession, session_id)
+    session = db.session.get(ClassSession, session_id) if session_id <= MAX_SQL_INTEGER else None
     if session is None or session.teacher_id != current_user.id:
         abort(404)
     return session
@@ -75,19 +78,29 @@ def lesson_choices():
     return choices
 
 
+def country_choices():
+    """Every country by its name in the teacher's language (CLDR), after "none": learners then choose their own."""
+    names = country_names(get_locale())
+    # i18n: the first choice of "Country for help lines" on the new-session form.
+    return [SelectChoice("", _("None: each learner chooses on the help page"))] + [SelectChoice(code, name) for code, name in sorted(names.items(), key=lambda item: item[1])]
+
+
 @bp.route("/teach/sessions/new", methods=["GET", "POST"])
 def new_session():
     """Create a session: live or self-paced, with or without the survey, anonymous or with pseudonyms."""
     form = NewSessionForm()
     form.lesson.choices = lesson_choices()
+    form.country.choices = country_choices()
     if not form.lesson.data and request.args.get("lesson"):
         form.lesson.data = request.args["lesson"]
+    if request.method == "GET":
+        form.country.data = current_user.country or ""
     if form.validate_on_submit():
         course_id, lesson_id = form.lesson.data.split("/", 1)
         course = content().course(course_id)
         lesson = course.lesson(lesson_id)
         open_until = service.open_until_end_of(form.open_until.data) if form.mode.data == "self" else None
-        session = service.create_session(current_user, course, lesson, form.mode.data, form.with_survey.data, form.names.data == "pseudonyms", open_until)
+        session = service.create_session(current_user, course, lesson, form.mode.data, form.with_survey.data, form.names.data == "pseudonyms", open_until, form.country.data or None)
         return redirect(url_for(".live", session_id=session.id))
     return render_template("classroom/new.html", form=form), 422 if form.errors else 200
 
@@ -126,8 +139,8 @@ def control(session_id):
     if form.validate_on_submit():
         _course, lesson = lesson_of(session)
         count = len(lesson.quiz.questions) if lesson.quiz else 0
-        version = int(form.version.data) if (form.version.data or "").isdigit() else -1
-        if not service.control(session, form.action.data, count, version):
+        version = form_integer(form.version.data)
+        if version is None or not service.control(session, form.action.data, count, version):
             flash(_("The session had already moved on; this screen is now up to date."))
     return back_to_console(session)
 
@@ -160,9 +173,9 @@ def lock(session_id):
 def remove(session_id):
     """Take one learner out: their answers go, their page tells them, the room has a free seat again."""
     session = own_session_or_404(session_id)
-    participant_id = request.form.get("participant", "")
-    if ActionForm().validate_on_submit() and participant_id.isascii() and participant_id.isdigit():
-        if service.remove_participant(session, int(participant_id)):
+    participant_id = form_integer(request.form.get("participant"))
+    if ActionForm().validate_on_submit() and participant_id is not None:
+        if service.remove_participant(session, participant_id):
             flash(_("The learner was taken out of the session and their answers were deleted."))
     return back_to_console(session)
 

@@ -4,7 +4,7 @@ console and the projector view both show, and the responses that polling pages f
 import io
 
 import segno
-from flask import Response, abort, jsonify, request
+from flask import Response, abort, g, jsonify, request
 
 from ..content_access import content
 from ..i18n import current_language, languages
@@ -27,6 +27,7 @@ def session_context(session) -> dict:
     """What both sides' pages need: the session, its lesson and quiz, rendered in the request's language."""
     course, lesson = lesson_of(session)
     language = current_language()
+    g.session_country = session.country  # help directives and the support box show this country's lines
     return {
         "session": session,
         "course": course,

@@ -50,3 +50,20 @@ class QuizAnswer(db.Model):
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+class QuizAnswerTally(db.Model):
+    """How many answers of one kind purged attempts gave: what ``flask courses stats`` still needs once the
+    attempts themselves (their tokens and saved reflections) are deleted after their retention period."""
+
+    __tablename__ = "quiz_answer_tallies"
+    __table_args__ = (UniqueConstraint("course_id", "lesson_id", "question_id", "language", "value_json", "score", name="uq_quiz_answer_tallies_answer"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(100), index=True)
+    lesson_id: Mapped[str] = mapped_column(String(100))
+    question_id: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(16))
+    value_json: Mapped[str] = mapped_column(Text)  # the answer's value as canonical JSON
+    score: Mapped[float | None] = mapped_column(Float)
+    count: Mapped[int] = mapped_column(Integer, default=0)

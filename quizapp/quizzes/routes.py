@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from ..content_access import content, course_or_404, lesson_or_404
 from ..i18n import current_language
+from ..privacy import owns, remember_own
 from ..questions import QUESTION_TYPES
 from ..web import localized_blueprint
 from . import service
@@ -62,6 +63,7 @@ def take_all_at_once(course, lesson, quiz, token, views):
             return tampered_response(course, lesson)
         if form.validate():
             service.record_attempt(token, course, lesson, current_language().tag, service.answers_from(form, quiz.questions))
+            remember_own(token)
             return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token), code=303)
     status = 422 if form.errors else 200
     return render_template("quizzes/quiz.html", course=course, lesson=lesson, quiz=quiz, form=form, views=views, questions=quiz.questions, position=None), status
@@ -90,6 +92,7 @@ def take_one_at_a_time(course, lesson, quiz, token, attempt, views):
         if form.validate():
             given = service.answers_from(form, [question])[0]
             service.record_answer(token, course, lesson, current_language().tag, given)
+            remember_own(token)
             return redirect(url_for(".take", course_id=course.id, lesson_id=lesson.id, token=token, feedback=question.id), code=303)
     position = quiz.questions.index(question) + 1
     status = 422 if form.errors else 200
@@ -98,7 +101,7 @@ def take_one_at_a_time(course, lesson, quiz, token, attempt, views):
 
 def render_feedback(course, lesson, quiz, token, attempt, views, question):
     """The feedback on one answer, with the way on."""
-    item = result_item(question, views[question.id], attempt.answer_to(question.id))
+    item = result_item(question, views[question.id], attempt.answer_to(question.id), show_text=owns(token))
     position = quiz.questions.index(question) + 1
     finished = attempt.completed_at is not None
     return render_template("quizzes/feedback.html", course=course, lesson=lesson, quiz=quiz, item=item, position=position, finished=finished, token=token)
@@ -118,13 +121,14 @@ def results(course_id, lesson_id, token):
     if attempt is None or attempt.completed_at is None:
         return redirect(url_for(".take", course_id=course.id, lesson_id=lesson.id, token=token))
     views = content().quiz_view(course, lesson, current_language())
-    items = [result_item(question, views[question.id], attempt.answer_to(question.id)) for question in quiz.questions]
+    items = [result_item(question, views[question.id], attempt.answer_to(question.id), show_text=owns(token)) for question in quiz.questions]
     scored = [item for item in items if item["scored"]]
     return render_template("quizzes/results.html", course=course, lesson=lesson, attempt=attempt, items=items, scored=scored)
 
 
-def result_item(question, view, answer) -> dict:
-    """What the results page shows of one question."""
+def result_item(question, view, answer, show_text: bool = False) -> dict:
+    """What the results page shows of one question. A saved reflection's text only with ``show_text``:
+    in the browser that wrote it (see ``privacy.owns``), never to whoever has the URL."""
     question_type = QUESTION_TYPES[question.type]
     value = answer.value if answer else None
     return {
@@ -134,7 +138,8 @@ def result_item(question, view, answer) -> dict:
         "score": answer.score if answer else None,
         "chosen": [view.options[option.id] for option in question_type.chosen(question, value)],
         "right": [view.options[option.id] for option in question_type.right_answer(question)],
-        "text": answer.text if answer else None,
+        "text": answer.text if answer and show_text else None,
+        "text_hidden": bool(answer and answer.text and not show_text),
     }
 
 

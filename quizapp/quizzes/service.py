@@ -10,13 +10,13 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..content.models import Option, Question
 from ..extensions import db
+from ..forms import TextForm
 from ..questions import QUESTION_TYPES
 from .models import QuizAnswer, QuizAttempt, utcnow
 
@@ -56,10 +56,10 @@ def inline_html(localized) -> Markup:
     return Markup(f'<span lang="{localized.lang}" dir="{localized.dir}" class="untranslated">{localized.html}</span> <span class="untranslated-mark">{mark}</span>')
 
 
-def build_form(questions, views, token: str, **kwargs) -> FlaskForm:
+def build_form(questions, views, token: str, **kwargs) -> TextForm:
     """A WTForms form with one field per question, options in this attempt's order."""
 
-    class QuizForm(FlaskForm):
+    class QuizForm(TextForm):
         pass
 
     for question in questions:

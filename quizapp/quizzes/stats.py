@@ -1,5 +1,6 @@
 """What authors learn from the answers: per question and language, how learners did."""
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 
@@ -7,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..questions import QUESTION_TYPES
-from .models import QuizAnswer, QuizAttempt
+from .models import QuizAnswer, QuizAnswerTally, QuizAttempt
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ def course_stats(course, languages) -> list[QuestionStats]:
     grouped = defaultdict(list)
     for lesson_id, language, question_id, value, score in rows:
         grouped[(lesson_id, question_id, language)].append((value, score))
+    # Answers of purged attempts live on as tallies (see quizzes/retention.py).
+    tallies = db.session.execute(
+        select(QuizAnswerTally.lesson_id, QuizAnswerTally.language, QuizAnswerTally.question_id, QuizAnswerTally.value_json, QuizAnswerTally.score, QuizAnswerTally.count).where(QuizAnswerTally.course_id == course.id)
+    ).all()
+    for lesson_id, language, question_id, value_json, score, count in tallies:
+        grouped[(lesson_id, question_id, language)].extend([(json.loads(value_json), score)] * count)
     language_order = {tag: index for index, tag in enumerate(languages)}
     stats = []
     for lesson in course.lessons:

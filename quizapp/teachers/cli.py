@@ -1,13 +1,14 @@
-"""`flask teachers create|invite|reset-password`."""
+"""`flask teachers create|invite|reset-password|delete`."""
 
 import secrets
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from .forms import MIN_PASSWORD
-from .models import Invite, Teacher, normalise_email
+from .forms import email_problem, password_problem
+from .models import Invite, Teacher, end_logins, normalise_email
 
 teachers_cli = AppGroup("teachers", help="Manage teacher accounts.")
 
@@ -18,9 +19,11 @@ teachers_cli = AppGroup("teachers", help="Manage teacher accounts.")
 @click.password_option(help="The password (asked for if not given).")
 def create(email, name, password):
     """Create a teacher account."""
+    if email_problem(email) is not None:
+        raise click.ClickException(f"{email!r} is not a valid e-mail address")
     if Teacher.by_email(email):
         raise click.ClickException(f"an account for {normalise_email(email)} already exists")
-    _check_password(password)
+    _check_password(password, email, name)
     teacher = Teacher(email=normalise_email(email), name=name or normalise_email(email).split("@")[0])
     teacher.set_password(password)
     db.session.add(teacher)
@@ -48,15 +51,33 @@ def reset_password(email, password):
         raise click.ClickException(f"no account for {normalise_email(email)}")
     generated = password is None
     password = password or secrets.token_urlsafe(12)
-    _check_password(password)
+    _check_password(password, teacher.email, teacher.name)
     teacher.set_password(password)
     db.session.commit()
+    end_logins(teacher)  # a stolen session cookie dies with the old password
     if generated:
         click.echo(f"New password for {teacher.email}: {password}")
     else:
         click.echo(f"Password changed for {teacher.email}.")
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+@teachers_cli.command("delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(email, yes):
+    """Delete a teacher account and everything it owns: its sessions, their learners and answers, its logins."""
+    teacher = Teacher.by_email(email)
+    if teacher is None:
+        raise click.ClickException(f"no account for {normalise_email(email)}")
+    if not yes:
+        click.confirm(f"Delete {teacher.email} and all of its sessions and answers?", abort=True)
+    db.session.delete(teacher)  # the database cascades to sessions, participants, answers, surveys, logins
+    db.session.commit()
+    click.echo(f"Deleted {teacher.email} and everything it owned.")
+
+
+def _check_password(password: str, *personal: str) -> None:
+    with current_app.test_request_context("/en/"):  # the message is a lazy, translatable string
+        problem = password_problem(password, *personal)
+        if problem is not None:
+            raise click.ClickException(str(problem))

@@ -1,0 +1,46 @@
+"""What a browser may see of its own past: saved reflections only where they were written, and a way for a
+learner on a shared school computer to make the browser forget them.
+
+/<lang>/forget     forget this device (POST): Kizuna's cookies and this browser's session are cleared
+
+A learner's page and a quiz's results live at token URLs, which stay in the browser's history. The token
+alone shows answers and feedback; the text of a saved reflection also needs this browser's session (a
+cookie that ends when the browser closes) to name the token as its own.
+"""
+
+from flask import flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+from .i18n import LANGUAGE_COOKIE
+from .web import localized_blueprint
+
+bp = localized_blueprint("privacy", __name__)
+
+OWN_TOKENS = "own"
+OWN_MAX = 12  # the session cookie must stay small
+# Cookies that remember a learner on this device (the per-session cookies start with the prefix).
+LEARNER_COOKIES = ("kz_b", LANGUAGE_COOKIE)
+LEARNER_COOKIE_PREFIX = "kz_p_"
+
+
+def remember_own(token: str) -> None:
+    """This browser wrote under ``token`` (a quiz attempt, a learner in a session)."""
+    tokens = [known for known in session.get(OWN_TOKENS, []) if known != token]
+    session[OWN_TOKENS] = [*tokens[-(OWN_MAX - 1) :], token]
+
+
+def owns(token: str) -> bool:
+    """True if this browser, in this browser session, wrote under ``token``."""
+    return token in session.get(OWN_TOKENS, [])
+
+
+@bp.route("/forget", methods=["POST"])
+def forget():
+    """Forget this device: the next pupil at this computer sees nothing of this one's."""
+    session.clear()
+    response = redirect(url_for("library.index"), code=303)
+    for name in request.cookies:
+        if name in LEARNER_COOKIES or name.startswith(LEARNER_COOKIE_PREFIX):
+            response.delete_cookie(name)
+    flash(_("This device has forgotten you: your saved reflections and sessions no longer show here."))
+    return response
