@@ -13,7 +13,7 @@ from flask import abort, render_template
 
 from ..web import localized_blueprint
 from . import service
-from .views import lesson_of, live_view, qr_response, state_response
+from .views import live_view, qr_response, teacher_state_response
 
 bp = localized_blueprint("projector", __name__)
 
@@ -36,10 +36,7 @@ def view(token):
 @bp.route("/show/<token>/state")
 def state(token):
     """The console's state, so that both screens move together."""
-    session = session_or_404(token)
-    _course, lesson = lesson_of(session)
-    data = service.teacher_state(session, lesson.quiz)
-    return state_response(data, service.teacher_etag(data))
+    return teacher_state_response(session_or_404(token))
 
 
 @bp.route("/show/<token>/qr.svg")

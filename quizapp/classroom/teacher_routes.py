@@ -35,7 +35,7 @@ from . import service
 from .forms import ActionForm, ControlForm, NewSessionForm
 from .models import ClassSession
 from .report import SURVEY_MINIMUM, build_report, report_csv
-from .views import ReportLabels, lesson_of, live_view, qr_response, state_response, views_in
+from .views import ReportLabels, lesson_of, live_view, qr_response, teacher_state_response, views_in
 
 bp = localized_blueprint("classroom", __name__)
 
@@ -148,10 +148,7 @@ def control(session_id):
 @bp.route("/teach/sessions/<int:session_id>/state")
 def state(session_id):
     """A cheap summary for the console to poll; 304 while nothing changed."""
-    session = own_session_or_404(session_id)
-    _course, lesson = lesson_of(session)
-    data = service.teacher_state(session, lesson.quiz)
-    return state_response(data, service.teacher_etag(data))
+    return teacher_state_response(own_session_or_404(session_id))
 
 
 @bp.route("/teach/sessions/<int:session_id>/qr.svg")

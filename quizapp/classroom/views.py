@@ -96,6 +96,13 @@ class ReportLabels:
         return self.localizer.text(statement.text).html.striptags()
 
 
+def teacher_state_response(session) -> Response:
+    """The state the console and the projector view both poll (one state, so both screens move together)."""
+    _course, lesson = lesson_of(session)
+    data = service.teacher_state(session, lesson.quiz)
+    return state_response(data, service.teacher_etag(data))
+
+
 def state_response(data: dict, etag: str) -> Response:
     """What a polling page fetches: ``data`` as JSON with its ETag, or a bodiless 304 while it is unchanged."""
     if request.if_none_match.contains(etag):

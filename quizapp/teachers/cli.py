@@ -46,9 +46,7 @@ def invite(days, base_url):
 @click.option("--password", default=None, help="The new password; a random one is generated and shown if omitted.")
 def reset_password(email, password):
     """Set a new password for a teacher who forgot theirs."""
-    teacher = Teacher.by_email(email)
-    if teacher is None:
-        raise click.ClickException(f"no account for {normalise_email(email)}")
+    teacher = _teacher(email)
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     _check_password(password, teacher.email, teacher.name)
@@ -66,14 +64,19 @@ def reset_password(email, password):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete(email, yes):
     """Delete a teacher account and everything it owns: its sessions, their learners and answers, its logins."""
-    teacher = Teacher.by_email(email)
-    if teacher is None:
-        raise click.ClickException(f"no account for {normalise_email(email)}")
+    teacher = _teacher(email)
     if not yes:
         click.confirm(f"Delete {teacher.email} and all of its sessions and answers?", abort=True)
     db.session.delete(teacher)  # the database cascades to sessions, participants, answers, surveys, logins
     db.session.commit()
     click.echo(f"Deleted {teacher.email} and everything it owned.")
+
+
+def _teacher(email: str) -> Teacher:
+    teacher = Teacher.by_email(email)
+    if teacher is None:
+        raise click.ClickException(f"no account for {normalise_email(email)}")
+    return teacher
 
 
 def _check_password(password: str, *personal: str) -> None:
