@@ -1,13 +1,14 @@
 """No input reaches a 500.
 
-Hypothesis drives every route in ``app.url_map``, with every method it allows (and one it does not). URL
+Hypothesis drives every route in ``app.url_map``, with every method it allows (and ones it does not). URL
 variables get real values (session codes, learners' tokens, the projector's token, quiz attempts, lesson ids,
 this teacher's sessions and another teacher's) or generated ones. Requests carry the fields of every form the
 app's own pages show for that route, plus unknown fields, with malformed values: files where text is expected,
 non-ASCII digits ("²", "٣"), control characters, NUL, invalid UTF-8 (lone surrogates), values above
-MAX_CONTENT_LENGTH, repeated keys, empty values. Query strings, cookies and headers get the same treatment. Each
-request comes from a visitor, a learner or a logged-in teacher, with CSRF off for part of the run and on for
-the rest, where a missing or wrong token must be a 400.
+MAX_CONTENT_LENGTH, repeated keys, empty values, JSON instead of a form. Query strings, cookies and headers get
+the same treatment. Each request comes from a visitor, a learner or a logged-in teacher, with CSRF off for part
+of the run and on for the rest, where a missing or wrong token must be a 400. Beside the random search, every
+field of every form is broken in each of a fixed set of ways, one at a time, so that none is left to chance.
 
 Every example starts from the same database, restored from a snapshot, so a failure replays exactly.
 """
@@ -23,8 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.exceptions import HTTPException
 
 from quizapp.classroom.learner_routes import BROWSER_COOKIE, COOKIE_PREFIX
 from quizapp.extensions import db
@@ -32,6 +35,11 @@ from quizapp.i18n import LANGUAGE_COOKIE
 
 from .classroom_helpers import LESSON, PASSWORD, control, create_session, join, login, with_two_teachers
 from .test_quizzes import right_answers
+
+# Werkzeug (3.1) leaves the file parts it has read unclosed when a later part of the multipart body is
+# malformed (a field name that is not UTF-8): the app gets an empty form, which is right, and the file parts
+# are freed at once with a ResourceWarning. The leak is Werkzeug's, not the app's.
+pytestmark = pytest.mark.filterwarnings("ignore:Unclosed file <tempfile.SpooledTemporaryFile:ResourceWarning")
 
 ACTORS = ("visitor", "learner", "teacher")
 # The time budget: examples per view function, shared by the routes that lead to it (/j, /J, /join… are
@@ -249,13 +257,12 @@ def db_path(app) -> str:
         return db.engine.url.database
 
 
-def rule_path(rule, values: dict, quote=True) -> str:
+def rule_path(rule, values: dict) -> str:
     """The path of ``rule`` with ``values`` (percent-encoded as UTF-8, lone surrogates included)."""
 
     def fill(match):
         converter, name = match.group(1), match.group(2)
-        value = values[name]
-        return urllib.parse.quote(value.encode("utf-8", "surrogatepass"), safe="/" if converter == "path" else "") if quote else value
+        return urllib.parse.quote(values[name].encode("utf-8", "surrogatepass"), safe="/" if converter == "path" else "")
 
     return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", fill, rule.rule)
 
@@ -296,7 +303,7 @@ def harvest(world, clients) -> None:
                         method = "POST" if form["method"] == "post" else "GET"
                         try:
                             matched, _args = adapter.match(target.path, method=method, return_rule=True)
-                        except Exception:  # a form posting elsewhere (none do)
+                        except HTTPException:  # a form posting elsewhere (none do)
                             continue
                         fields = form_fields(form["fields"])
                         if method == "GET":
@@ -689,6 +696,8 @@ def test_the_malformed_inputs_found_so_far_are_refused_without_a_server_error(ma
     assert 'name="action" value="start"' in teacher.get(live).get_data(as_text=True)  # nothing moved
     assert teacher.post(live + "remove", data={"participant": "9" * 20}).status_code == 303
     assert teacher.get(f"/en/teach/sessions/{2**63}/").status_code == 404
+    # A join link whose signature someone edited into non-ASCII: a join page like any other (no 500).
+    assert visitor.get(f"/en/join/{code}?k=%C3%A9").status_code == 200
     # A query string that named the page's own values, or url_for's, in the language picker's links.
     for query in ("lang=ja", "course_id=x", "_method=POST", "_scheme=javascript", "_external=1"):
         response = visitor.get(f"/en/courses/understanding-hikikomori/?{query}")

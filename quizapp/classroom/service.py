@@ -165,8 +165,9 @@ def join_signature(code: str) -> str:
 
 
 def signature_valid(code: str, signature: str | None) -> bool:
-    """True if ``signature`` is the one ``join_signature`` gives for ``code``."""
-    return bool(signature) and hmac.compare_digest(join_signature(code), signature)
+    """True if ``signature`` is the one ``join_signature`` gives for ``code``. Compared as bytes: a link
+    anyone can edit may carry any character, and ``compare_digest`` refuses non-ASCII strings."""
+    return bool(signature) and hmac.compare_digest(join_signature(code).encode(), signature.encode("utf-8", "surrogatepass"))
 
 
 def participant_by_token(token: str) -> Participant | None:
