@@ -19,7 +19,7 @@ bp = localized_blueprint("privacy", __name__)
 OWN_TOKENS = "own"
 OWN_MAX = 12  # the session cookie must stay small
 # Cookies that remember a learner on this device (the per-session cookies start with the prefix).
-LEARNER_COOKIES = ("kz_b", LANGUAGE_COOKIE)
+LEARNER_COOKIES = ("kz_b", "help_country", LANGUAGE_COOKIE)
 LEARNER_COOKIE_PREFIX = "kz_p_"
 
 

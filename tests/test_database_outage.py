@@ -47,5 +47,10 @@ def test_without_the_database_teacher_and_learner_pages_say_503_and_lessons_and_
     assert app.test_client().post("/en/join", data={"code": "ABCDEF"}).status_code == 503
     for path in ("/en/help", "/ja/help", "/ar/courses/understanding-hikikomori/what-is-hikikomori/", "/en/"):
         assert app.test_client().get(path).status_code == 200, path
+    # A learner who joined a session before (their session cookie points at the database) too.
+    learner = app.test_client()
+    learner.set_cookie("kz_p_ABCDEF", "abcdefghijklmnop")
+    for path in ("/en/help", "/ja/courses/reaching-out/where-to-get-help/"):
+        assert learner.get(path).status_code == 200, path
     pg_ctl(server, "start")
     assert teacher.get("/en/teach/").status_code == 200

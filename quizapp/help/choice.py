@@ -7,6 +7,10 @@ directory.
 """
 
 from flask import g, request
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from ..extensions import db
+from ..security import cookies_secure
 
 COUNTRY_COOKIE = "help_country"
 ONE_YEAR = 365 * 24 * 3600
@@ -28,12 +32,16 @@ def session_country(countries) -> str | None:
     from ..classroom.service import participant_by_token
 
     newest = None
-    for name, token in request.cookies.items():
-        if name.startswith(COOKIE_PREFIX):
-            participant = participant_by_token(token)
-            if participant is not None and participant.session.country in countries:
-                if newest is None or participant.joined_at > newest.joined_at:
-                    newest = participant
+    try:
+        for name, token in request.cookies.items():
+            if name.startswith(COOKIE_PREFIX):
+                participant = participant_by_token(token)
+                if participant is not None and participant.session.country in countries:
+                    if newest is None or participant.joined_at > newest.joined_at:
+                        newest = participant
+    except (OperationalError, InterfaceError):  # the database is away: help pages and lessons still serve
+        db.session.rollback()
+        return None
     return newest.session.country if newest else None
 
 
@@ -58,5 +66,5 @@ def request_country(countries) -> tuple[str | None, str | None]:
 
 def remember_country(response, country: str):
     """Keep the country chosen on the page for next time."""
-    response.set_cookie(COUNTRY_COOKIE, country, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure, httponly=True)
+    response.set_cookie(COUNTRY_COOKIE, country, max_age=ONE_YEAR, samesite="Lax", secure=cookies_secure(), httponly=True)
     return response
