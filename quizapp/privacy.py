@@ -18,9 +18,12 @@ bp = localized_blueprint("privacy", __name__)
 
 OWN_TOKENS = "own"
 OWN_MAX = 12  # the session cookie must stay small
-# Cookies that remember a learner on this device (the per-session cookies start with the prefix).
-LEARNER_COOKIES = ("kz_b", "help_country", LANGUAGE_COOKIE)
-LEARNER_COOKIE_PREFIX = "kz_p_"
+
+# Every cookie that remembers a learner on this device, named once here for the features that set them.
+SEAT_COOKIE_PREFIX = "kz_p_"  # + a session code: the learner's token there (brings a closed tab back)
+BROWSER_COOKIE = "kz_b"  # a random value per browser, for the survey threshold
+COUNTRY_COOKIE = "help_country"  # the country chosen on the help page
+LEARNER_COOKIES = (BROWSER_COOKIE, COUNTRY_COOKIE, LANGUAGE_COOKIE)
 
 
 def remember_own(token: str) -> None:
@@ -40,7 +43,7 @@ def forget():
     session.clear()
     response = redirect(url_for("library.index"), code=303)
     for name in request.cookies:
-        if name in LEARNER_COOKIES or name.startswith(LEARNER_COOKIE_PREFIX):
+        if name in LEARNER_COOKIES or name.startswith(SEAT_COOKIE_PREFIX):
             response.delete_cookie(name)
     flash(_("This device has forgotten you: your saved reflections and sessions no longer show here."))
     return response

@@ -26,7 +26,7 @@ from ..content_access import localizer
 from ..extensions import db
 from ..forms import form_integer
 from ..i18n import current_language, languages, negotiate_language
-from ..privacy import owns, remember_own
+from ..privacy import BROWSER_COOKIE, SEAT_COOKIE_PREFIX, owns, remember_own
 from ..quizzes import service as quiz_service
 from ..quizzes.routes import result_item
 from ..security import cookies_secure
@@ -39,9 +39,7 @@ from .views import lesson_of, session_context, state_response, views_in
 bp = localized_blueprint("learn", __name__)
 short = Blueprint("learn_short", __name__)
 
-COOKIE_PREFIX = "kz_p_"
-# A random value per browser, so the survey threshold can tell five browsers from one browser joining five times.
-BROWSER_COOKIE = "kz_b"
+COOKIE_PREFIX = SEAT_COOKIE_PREFIX
 COOKIE_DAYS = 7
 # Every way a learner might type the address on the board. Paths are case-sensitive; phones capitalise.
 SHORT_PATHS = ("j", "J", "join", "Join", "JOIN")

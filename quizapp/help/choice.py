@@ -10,9 +10,9 @@ from flask import g, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..extensions import db
+from ..privacy import COUNTRY_COOKIE, SEAT_COOKIE_PREFIX
 from ..security import cookies_secure
 
-COUNTRY_COOKIE = "help_country"
 ONE_YEAR = 365 * 24 * 3600
 # How the country was found, for the page to say so.
 CHOSEN, SESSION, BROWSER = "chosen", "session", "browser"
@@ -28,13 +28,12 @@ def session_country(countries) -> str | None:
     """The country of the classroom session on this page, else of the newest session this browser joined."""
     if g.get("session_country") in countries:
         return g.session_country
-    from ..classroom.learner_routes import COOKIE_PREFIX
     from ..classroom.service import participant_by_token
 
     newest = None
     try:
         for name, token in request.cookies.items():
-            if name.startswith(COOKIE_PREFIX):
+            if name.startswith(SEAT_COOKIE_PREFIX):
                 participant = participant_by_token(token)
                 if participant is not None and participant.session.country in countries:
                     if newest is None or participant.joined_at > newest.joined_at:

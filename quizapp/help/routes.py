@@ -9,7 +9,7 @@ from flask_babel import get_locale
 
 from ..content_access import content, localizer
 from ..web import localized_blueprint
-from .choice import CHOSEN, remember_country, request_country
+from .choice import CHOSEN, COUNTRY_COOKIE, remember_country, request_country
 from .countries import country_names
 from .directives import HelpDirectives
 from .present import emergency_numbers, entry_view
@@ -55,7 +55,7 @@ def index():
             directory=library.help_directory and entry_view(library.help_directory, localize),
         )
     )
-    if asked in countries and request.cookies.get("help_country") != asked:
+    if asked in countries and request.cookies.get(COUNTRY_COOKIE) != asked:
         remember_country(response, asked)
     response.vary.update(("Cookie", "Accept-Language"))
     return response
