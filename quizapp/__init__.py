@@ -1,25 +1,36 @@
 """Kizuna: localized lessons and quizzes on hikikomori, stigma and support."""
 
+from __future__ import annotations
+
 import logging
+import os
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from sqlalchemy import event
+# Flask is imported where the app is built, not here: importing any part of the package runs this file,
+# and the course parser, the question types and Babel's extractor must load without a web framework.
+if TYPE_CHECKING:
+    from flask import Flask
 
-from .config import PROJECT_ROOT, DefaultConfig
+from .config import ConfigurationError, DefaultConfig, resolve_folders, validate
 
 log = logging.getLogger(__name__)
 
-
-class ConfigurationError(RuntimeError):
-    """The app cannot start with this configuration."""
+ENV_PREFIX = "QUIZAPP"
+# Where instance/config.py and the default SQLite file live, when not Flask's instance/ beside the checkout
+# (or <prefix>/var/quizapp-instance for an installed wheel). Read before any setting, since settings live there;
+# the tests point it at a temporary folder so that a developer's instance/config.py never reaches them.
+INSTANCE_PATH_VARIABLE = f"{ENV_PREFIX}_INSTANCE_PATH"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py``, then ``QUIZAPP_*``, then ``test_config``."""
-    app = Flask(__name__, instance_relative_config=True, static_folder=str(PROJECT_ROOT / "static"))
+    from flask import Flask
+
+    # The static folder is a setting (STATIC_DIR), known once the settings are read: Flask makes the /static
+    # route now, and configure_settings points it at the folder.
+    app = Flask(__name__, instance_path=instance_path(), instance_relative_config=True, static_url_path="/static")
     configure_settings(app, test_config)
     configure_database(app)
     configure_i18n(app)
@@ -27,19 +38,48 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_security(app)
     configure_static(app)
     configure_compression(app)
+    configure_page_cache(app)
     register_blueprints(app)
     register_health_check(app)
     register_commands(app)
     return app
 
 
+def instance_path() -> str | None:
+    """``QUIZAPP_INSTANCE_PATH`` made absolute (as Flask requires), or None for Flask's default."""
+    value = os.environ.get(INSTANCE_PATH_VARIABLE)
+    return os.path.abspath(value) if value else None
+
+
 def configure_settings(app: Flask, test_config: dict | None) -> None:
-    """Load configuration in order of precedence and refuse to run without a secret key."""
+    """Load configuration in order of precedence, fill in the shipped folders and check every setting once,
+    so that a typo stops the start with a message naming it rather than breaking requests later."""
+    instance_file = Path(app.instance_path) / "config.py"
+    sources = load_settings(app, test_config, instance_file)
+    require_secret_key(app)
+    resolve_folders(app.config)
+    validate(app.config, sources, f"Settings go in {instance_file} or in {ENV_PREFIX}_<NAME> environment variables (docs/DEPLOYING.md).")
+    app.static_folder = app.config["STATIC_DIR"]
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def load_settings(app: Flask, test_config: dict | None, instance_file: Path) -> dict[str, str]:
+    """Layer the settings onto ``app.config``; return where each non-default one came from, for messages."""
     app.config.from_object(DefaultConfig)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("QUIZAPP")
+    defaults = dict(app.config)
+    app.config.from_pyfile(str(instance_file), silent=True)
+    sources = {name: f"set in {instance_file}" for name, value in app.config.items() if name not in defaults or defaults[name] != value}
+    app.config.from_prefixed_env(ENV_PREFIX)
+    prefix = f"{ENV_PREFIX}_"
+    sources.update({name.removeprefix(prefix): f"from the environment variable {name}" for name in os.environ if name.startswith(prefix)})
     if test_config:
         app.config.update(test_config)
+        sources.update(dict.fromkeys(test_config, "in create_app's test_config"))
+    return sources
+
+
+def require_secret_key(app: Flask) -> None:
+    """Refuse to run in production without a secret key; debug and tests get a fixed, insecure one."""
     if not app.config["SECRET_KEY"] and not (app.debug or app.testing):
         raise ConfigurationError(
             "SECRET_KEY is not set. Put SECRET_KEY = '<a long random string>' in "
@@ -48,31 +88,24 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
         )
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = "insecure-development-key"
-    check_public_url(app.config["PUBLIC_URL"])
-    if app.config["TEACHER_SIGNUP"] not in ("open", "invite"):
-        raise ConfigurationError(f"TEACHER_SIGNUP must be 'invite' or 'open', not {app.config['TEACHER_SIGNUP']!r}.")
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-
-
-def check_public_url(value) -> None:
-    """``PUBLIC_URL`` is printed for learners and encoded in QR codes: refuse one they could not open."""
-    if value is None:
-        return
-    parts = urlsplit(str(value))
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ConfigurationError(f"PUBLIC_URL must be an http:// or https:// address such as https://kizuna.school.example, not {value!r}.")
 
 
 def configure_database(app: Flask) -> None:
-    """SQLAlchemy and Alembic: SQLite in the instance folder unless DATABASE_URL says otherwise."""
-    from .extensions import db, migrate
+    """SQLAlchemy and Alembic: SQLite in the instance folder unless DATABASE_URL says otherwise; a dropped
+    connection retried once instead of a ping before every use (database.py)."""
+    from sqlalchemy import event
+
+    from .database import configure_reconnect
+    from .extensions import LazyMigrate, db
 
     url = app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'quizapp.sqlite'}"
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", url)
     if app.config["DATABASE_URL"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = url
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    configure_reconnect(app)
+    # Flask-Migrate (and Alembic, Mako, Pygments) is imported by `flask db` alone, not by web workers.
+    app.extensions["migrate"] = LazyMigrate(app, db, app.config["MIGRATIONS_DIR"])
     # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless each connection switches them on, and
     # fails a write at once when another is under way unless the connection is told to wait.
     with app.app_context():
@@ -97,12 +130,12 @@ def configure_sqlite_connection(dbapi_connection, connection_record, busy_timeou
 
 
 def configure_i18n(app: Flask) -> None:
-    """Flask-Babel for the UI, shipped languages from CLDR, the ``courses`` domain for content."""
+    """Flask-Babel for the UI, the languages file (offered and incubating, CLDR data), the ``courses`` domain."""
     from flask_babel import Babel, get_locale
 
-    from .i18n import ContentCatalogs, current_language, install_escaped_gettext, languages, load_ui_catalogs, make_language_converter, make_languages, select_locale
+    from .i18n import ContentCatalogs, current_language, install_escaped_gettext, languages, load_languages, load_ui_catalogs, make_language_converter, offered_languages, select_locale
 
-    app.extensions["quizapp.languages"] = make_languages(app.config["LANGUAGES"])
+    app.extensions["quizapp.languages"] = load_languages(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = app.config["TRANSLATIONS_DIR"]
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
     # One Babel per app, not a shared module-level one: Flask-Babel caches loaded catalogs on the
@@ -116,6 +149,7 @@ def configure_i18n(app: Flask) -> None:
         get_locale=get_locale,
         current_language=current_language,
         languages=languages,
+        offered_languages=offered_languages,
     )
 
 
@@ -154,6 +188,13 @@ def configure_static(app: Flask) -> None:
     configure_static_files(app)
 
 
+def configure_page_cache(app: Flask) -> None:
+    """Lessons, courses, the library, help and guides served from rendered bytes (see page_cache.py)."""
+    from . import page_cache
+
+    page_cache.init_app(app)
+
+
 def configure_compression(app: Flask) -> None:
     """gzip responses when no proxy does (settings in config.py). One Compress per app, not a shared one:
     it copies the app's settings onto itself, so a shared one would apply the last app's to every app."""
@@ -164,7 +205,7 @@ def configure_compression(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the features."""
-    from . import classroom, errors, help, library, privacy, quizzes, teachers, web
+    from . import classroom, errors, help, library, privacy, quizzes, teachers, translating, web
     from .classroom.learner_routes import short
 
     app.register_blueprint(web.bp)
@@ -177,6 +218,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(classroom.learn_bp)
     app.register_blueprint(classroom.projector_bp)
     app.register_blueprint(short)
+    app.register_blueprint(translating.bp)
     errors.register(app)
 
 
@@ -188,11 +230,15 @@ def register_health_check(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """``flask courses|translate|teachers|sessions …``."""
+    """``flask courses|translate|teachers|sessions|db …``."""
     from .classroom.cli import sessions_cli
     from .cli import courses_cli, translate_cli
+    from .extensions import MigrationCommands
     from .teachers.cli import teachers_cli
+    from .translating.new import translate_new
 
+    translate_cli.add_command(translate_new)
+    app.cli.add_command(MigrationCommands())
     app.cli.add_command(courses_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(teachers_cli)

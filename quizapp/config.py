@@ -1,26 +1,80 @@
-"""Default configuration. ``create_app`` layers the instance folder and ``QUIZAPP_*`` variables on top."""
+"""Default configuration, where the shipped folders are, and the one check of every setting at start-up.
 
+``create_app`` layers ``instance/config.py`` and ``QUIZAPP_*`` variables on top of :class:`DefaultConfig`,
+then :func:`resolve_folders` fills in the folders left unset and :func:`validate` checks every setting once,
+so a typo stops the start with a message instead of breaking requests later. Light on purpose: importing the
+package imports this module, so it imports neither Flask nor Babel.
+"""
+
+import hashlib
+import ipaddress
+import os
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# Folders kept at the repository root for authors and translators; setup.py's build step copies them into
+# the wheel under quizapp/ (see resolve_folders for which copy the app reads).
+SHIPPED_FOLDERS = {"COURSES_DIR": "courses", "TRANSLATIONS_DIR": "translations", "STATIC_DIR": "static", "MIGRATIONS_DIR": "migrations"}
+LANGUAGES_FILE_NAME = "languages.yml"
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start with this configuration."""
+
+
+def checkout_root() -> Path | None:
+    """The repository this package runs from (an editable install, `make run`), or None for an installed wheel.
+
+    A checkout is recognised by its own files beside the package folder, which site-packages never has.
+    """
+    root = PACKAGE_DIR.parent
+    return root if (root / "setup.cfg").is_file() and (root / "babel.cfg").is_file() else None
+
+
+def shipped_folder(name: str) -> Path:
+    """``courses``, ``translations``, ``static`` or ``migrations``: the repository's own in a checkout, so
+    authors and translators see their edits at once; else the copy the wheel carries inside the package."""
+    return (checkout_root() or PACKAGE_DIR) / name
+
+
+def resolve_folders(config) -> None:
+    """Fill in every folder setting left unset (None or empty); a configured one is kept as given."""
+    for key, name in SHIPPED_FOLDERS.items():
+        if not config.get(key):
+            config[key] = str(shipped_folder(name))
+    if not config.get("LANGUAGES_FILE"):
+        config["LANGUAGES_FILE"] = str(shipped_folder("translations") / LANGUAGES_FILE_NAME)
 
 
 class DefaultConfig:
     """Settings every deployment starts from."""
 
-    # Shipped languages, in the order the language picker lists them. The first is the source language.
-    LANGUAGES = ("en", "ja", "es", "ar")
+    # The languages, offered or incubating, in the order the language picker lists them: declared in this file
+    # alone (`flask translate new` adds one). The app reads it at start-up into LANGUAGES (every served tag).
+    # None: the shipped translations/languages.yml (whatever TRANSLATIONS_DIR says).
+    LANGUAGES_FILE = None
+    # The source language: an offered language, the last resort of negotiation.
     DEFAULT_LANGUAGE = "en"
 
-    COURSES_DIR = str(PROJECT_ROOT / "courses")
-    TRANSLATIONS_DIR = str(PROJECT_ROOT / "translations")
+    # The shipped folders. None: the repository's own when running from a checkout (an editable install,
+    # `make run`), else the copies inside the installed package (setup.py puts them in the wheel).
+    COURSES_DIR = None
+    TRANSLATIONS_DIR = None
+    STATIC_DIR = None
+    MIGRATIONS_DIR = None
+
     # `flask courses check` warns about a help entry whose newest date (its source's, or a live check's) is
     # older than this many months.
     HELP_STALE_MONTHS = 12
 
     # None means "SQLite in the instance folder"; QUIZAPP_DATABASE_URL points at PostgreSQL.
     DATABASE_URL = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping (a round trip before every use): a connection found dead is replaced and its first
+    # statement run again (quizapp/database.py).
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     # On SQLite (which runs in WAL mode), how long a request waits for other requests' writes to finish before
     # it fails with "database is locked". Writes take milliseconds and queue one behind another: 200 answers
     # sent at the same moment are all stored (tests/test_sqlite_load.py), within 3 s even at 10 ms per disk sync.
@@ -65,3 +119,149 @@ class DefaultConfig:
     COMPRESS_ALGORITHM_STREAMING = ["gzip"]
     COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml", "application/json", "text/csv"]
     COMPRESS_MIN_SIZE = 500
+
+    # Lessons, courses, the library, help and guides served from rendered bytes kept per worker (page_cache.py).
+    # False renders every page afresh (the benchmark compares both).
+    PAGE_CACHE = True
+
+
+# -- the check at start-up -------------------------------------------------------------------------------
+# Each parser takes the configured value and returns it as the app uses it (an int, an absolute path…), or
+# raises ValueError saying what a good value looks like. QUIZAPP_* variables arrive parsed as JSON by
+# Flask's from_prefixed_env: QUIZAPP_SESSION_RETENTION_DAYS=30 is the number 30, "thirty" a string.
+
+
+def whole_number(minimum: int) -> Callable:
+    """An int of at least ``minimum`` (a string of ASCII digits, as an instance file might hold, is accepted)."""
+
+    def parse(value):
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"a whole number, {minimum} or more")
+        return value
+
+    return parse
+
+
+def optional(parse: Callable) -> Callable:
+    """``parse``, or None for "not set"."""
+
+    def parse_optional(value):
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise ValueError(f"{exc}, or None") from None
+
+    return parse_optional
+
+
+def one_of(*choices: str) -> Callable:
+    """One of ``choices``, exactly."""
+
+    def parse(value):
+        if value not in choices:
+            raise ValueError(" or ".join(repr(choice) for choice in choices))
+        return value
+
+    return parse
+
+
+def true_or_false(value):
+    """A boolean: true or false (in a QUIZAPP_ variable, JSON's true/false)."""
+    if not isinstance(value, bool):
+        raise ValueError("true or false")
+    return value
+
+
+def non_empty_string(value):
+    """A string with something in it (a key of digits only must be quoted in JSON: QUIZAPP_SECRET_KEY='"123"')."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("a non-empty string (in a QUIZAPP_ variable, a value that reads as a JSON number or true/false must be quoted: '\"…\"')")
+    return value
+
+
+def existing_directory(value):
+    """A folder that exists, made absolute so that neither the working directory nor Flask-Babel (which
+    resolves relative translation folders against the package) changes what it means."""
+    path = Path(os.fspath(value)).expanduser() if isinstance(value, str | os.PathLike) else None
+    if path is None or not path.is_dir():
+        raise ValueError("an existing folder")
+    return str(path.resolve())
+
+
+def existing_file(value):
+    """A file that exists, made absolute."""
+    path = Path(os.fspath(value)).expanduser() if isinstance(value, str | os.PathLike) else None
+    if path is None or not path.is_file():
+        raise ValueError("an existing file")
+    return str(path.resolve())
+
+
+def public_url(value):
+    """``PUBLIC_URL`` is printed for learners and encoded in QR codes: an address they can open."""
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError("an http:// or https:// address such as https://kizuna.school.example, without ?query or #fragment")
+    return value
+
+
+def ip_address(value):
+    """An IPv4 or IPv6 address, as printed in the join address (not a host name: phones must reach it as is)."""
+    try:
+        return str(ipaddress.ip_address(value.strip() if isinstance(value, str) else None))
+    except ValueError:
+        raise ValueError("an IP address such as 192.168.1.20") from None
+
+
+def password_hash_method(value):
+    """What Werkzeug's generate_password_hash takes: scrypt[:n:r:p] or pbkdf2[:hash[:iterations]]."""
+    expected = "'scrypt', 'scrypt:N:r:p', 'pbkdf2', 'pbkdf2:<hash>' or 'pbkdf2:<hash>:<iterations>'"
+    method, *arguments = value.split(":") if isinstance(value, str) else [None]
+    if method == "scrypt" and (not arguments or (len(arguments) == 3 and all(argument.isdigit() for argument in arguments))):
+        return value
+    if method == "pbkdf2" and len(arguments) <= 2 and (not arguments or arguments[0] in hashlib.algorithms_available) and (len(arguments) < 2 or arguments[1].isdigit()):
+        return value
+    raise ValueError(expected)
+
+
+# Every setting a typo could break, with what a good value is. LANGUAGES_FILE's content and DEFAULT_LANGUAGE
+# are checked where the languages file is read (i18n.load_languages), also at start-up.
+SETTINGS: dict[str, Callable] = {
+    "SECRET_KEY": non_empty_string,
+    "COURSES_DIR": existing_directory,
+    "TRANSLATIONS_DIR": existing_directory,
+    "STATIC_DIR": existing_directory,
+    "MIGRATIONS_DIR": existing_directory,
+    "LANGUAGES_FILE": existing_file,
+    "DEFAULT_LANGUAGE": non_empty_string,
+    "HELP_STALE_MONTHS": whole_number(1),
+    "SQLITE_BUSY_TIMEOUT_MS": whole_number(0),
+    "TEACHER_SIGNUP": one_of("invite", "open"),
+    "SESSION_RETENTION_DAYS": whole_number(1),
+    "QUIZ_ATTEMPT_RETENTION_DAYS": whole_number(1),
+    "SESSION_MAX_PARTICIPANTS": whole_number(1),
+    "JOIN_FAILURES_PER_WINDOW": whole_number(1),
+    "JOIN_FAILURES_PER_DAY": whole_number(1),
+    "PUBLIC_URL": optional(public_url),
+    "LAN_ADDRESS": optional(ip_address),
+    "PASSWORD_HASH_METHOD": password_hash_method,
+    "TEACHER_IDLE_MINUTES": whole_number(1),
+    "TRUSTED_PROXIES": whole_number(0),
+    "MAX_CONTENT_LENGTH": optional(whole_number(1)),
+    "PAGE_CACHE": true_or_false,
+}
+
+
+def validate(config, sources: dict[str, str], settings_help: str) -> None:
+    """Check and normalise every setting in :data:`SETTINGS`; the first bad one raises ConfigurationError
+    naming the setting, its value, where it was set, what is expected and where settings go."""
+    for name, parse in SETTINGS.items():
+        value = config.get(name)
+        try:
+            config[name] = parse(value)
+        except ValueError as exc:
+            where = sources.get(name, "by default")
+            raise ConfigurationError(f"{name} = {value!r} ({where}) is not valid: expected {exc}. {settings_help}") from None

@@ -1,9 +1,11 @@
-"""Translated error pages, in the visitor's language even when the URL has none."""
+"""Translated error pages: in the URL's language when the address starts with one (``/ja/no-such-page`` is a
+Japanese 404 whatever the cookie says), else in the visitor's language."""
 
 import logging
 
-from flask import g, render_template
+from flask import g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -28,13 +30,25 @@ def _page(title: str, message: str, status: int):
     return render_template("error.html", title=title, message=message), status
 
 
+def language_from_path() -> None:
+    """Take the page's language from its address when no route did (an unknown path under ``/<lang>/``)."""
+    from .i18n import languages
+
+    tag = request.path.split("/", 2)[1]
+    if g.get("language") is None and tag in languages():
+        g.language = languages()[tag]
+        refresh()  # Flask-Babel may have cached the negotiated locale already
+
+
 def not_found(error):
-    """404."""
+    """404, in the language of the address when it has one."""
+    language_from_path()
     return _page(_("Page not found"), _("We could not find that page. It may have moved."), 404)
 
 
 def not_allowed(error):
     """405."""
+    language_from_path()
     return _page(_("Not allowed"), _("That action is not available on this page."), 405)
 
 

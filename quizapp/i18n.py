@@ -2,14 +2,22 @@
 
 URL tags are BCP 47 (``en``, ``ja``, later ``pt-BR``, ``zh-Hans``); Babel locales and catalog folders use
 Babel's form (``pt_BR``). Names, text direction and plural rules all come from Babel's CLDR data.
+
+The languages are declared in one file, ``translations/languages.yml`` (``LANGUAGES_FILE``), each in one of
+two states: **offered** (complete: in the language picker, negotiated from the browser, on the join page) or
+**incubating** (being translated: served at its own ``/<tag>/`` address with a banner, never offered).
 """
 
+import gettext
+import io
 import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import read_mo, write_mo
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, request
 from markupsafe import escape
@@ -24,12 +32,23 @@ UNSAFE_UI_TEXT = re.compile(r"<\s*(?:!|[/?]?\s*[a-z])|\bon[a-z]+\s*=|javascript:
 UI_PLACEHOLDER = re.compile(r"%\(([a-zA-Z_]\w*)\)[sdif]")
 
 
+OFFERED = "offered"
+INCUBATING = "incubating"
+STATES = (OFFERED, INCUBATING)
+
+
 @dataclass(frozen=True)
 class Language:
-    """A language the app is shipped in."""
+    """A language the app serves: offered to every visitor, or incubating (served only at its address)."""
 
     tag: str
     locale: Locale
+    state: str = OFFERED
+
+    @property
+    def offered(self) -> bool:
+        """True when visitors are offered this language (picker, negotiation, join page)."""
+        return self.state == OFFERED
 
     @property
     def babel_id(self) -> str:
@@ -43,6 +62,10 @@ class Language:
         # CLDR writes "español", "français" for use inside a sentence; in a menu they stand alone.
         return name[:1].upper() + name[1:]
 
+    def name_in(self, locale) -> str:
+        """The language's name in ``locale`` (CLDR), as written inside a sentence ("inglés")."""
+        return self.locale.get_display_name(locale)
+
     @property
     def dir(self) -> str:
         """``ltr`` or ``rtl``, from CLDR."""
@@ -55,13 +78,107 @@ class Language:
 
 
 def make_languages(tags) -> dict[str, Language]:
-    """Build the shipped languages from the configured tags, in their configured order."""
+    """Offered languages for ``tags``, in their order (the app's own come from :func:`read_languages`)."""
     return {tag: Language(tag, Locale.parse(tag, sep="-")) for tag in tags}
 
 
+# -- the languages file ------------------------------------------------------------------------------------
+
+
+class LanguageFileError(ValueError):
+    """The languages file cannot be used: ``file:line: message``."""
+
+
+def language_tag(value: str) -> str:
+    """The canonical BCP 47 tag of ``value`` (``pt-br`` → ``pt-BR``); ValueError when CLDR does not know the
+    language."""
+    try:
+        locale = Locale.parse(str(value).strip(), sep="-")
+    except UnknownLocaleError as exc:
+        raise ValueError(str(exc)) from None
+    return "-".join(part for part in (locale.language, locale.script, locale.territory, locale.variant) if part)
+
+
+def read_languages(path) -> dict[str, Language]:
+    """The languages declared in ``path``, in its order: ``tag: offered`` or ``tag: incubating`` per line.
+
+    Read by the app at start-up, by ``flask translate …`` and by the tests, so none of them keeps its own
+    list. Every mistake is a :class:`LanguageFileError` naming the file and line.
+    """
+    from .content.errors import ErrorList
+    from .content.yamlfile import LineDict, load_yaml
+
+    path = Path(path)
+    errors = ErrorList(path)
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"), errors)
+    except OSError as exc:
+        raise LanguageFileError(f"{path}: cannot read the languages file: {exc.strerror}") from exc
+    if errors:
+        raise LanguageFileError(str(errors[0]))
+    if not isinstance(data, LineDict) or not data:
+        raise LanguageFileError(f"{path}:1: expected one line per language, such as `ja: offered`")
+    result = {}
+    for key, state in data.items():
+        line = data.line_of(key)
+        try:
+            tag = language_tag(key)
+        except ValueError:
+            raise LanguageFileError(f"{path}:{line}: {key!r} is not a language CLDR knows (a BCP 47 tag such as nl or pt-BR)") from None
+        if tag != key:
+            raise LanguageFileError(f"{path}:{line}: write the tag as {tag!r}, not {key!r}")
+        if state not in STATES:
+            raise LanguageFileError(f"{path}:{line}: {key}: the state must be {' or '.join(STATES)}, not {state!r}")
+        result[tag] = Language(tag, Locale.parse(tag, sep="-"), state)
+    return result
+
+
+def declare_language(path, tag: str, state: str = INCUBATING) -> None:
+    """Add ``tag: state`` at the end of the languages file, keeping its comments and order."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    path.write_text(f"{text}{tag}: {state}\n", encoding="utf-8")
+
+
+def load_languages(app) -> dict[str, Language]:
+    """Read ``LANGUAGES_FILE`` for ``app``; ``LANGUAGES`` becomes the tuple of every served tag."""
+    from .config import ConfigurationError
+
+    if "LANGUAGES" in app.config:
+        raise ConfigurationError(
+            f"LANGUAGES is no longer a setting: the languages are declared in {app.config['LANGUAGES_FILE']}; "
+            "to serve another set, point LANGUAGES_FILE at your own copy (docs/TRANSLATING.md)."
+        )
+    try:
+        declared = read_languages(app.config["LANGUAGES_FILE"])
+    except LanguageFileError as exc:
+        raise ConfigurationError(str(exc)) from None
+    default = declared.get(app.config["DEFAULT_LANGUAGE"])
+    if default is None or not default.offered:
+        raise ConfigurationError(f"DEFAULT_LANGUAGE {app.config['DEFAULT_LANGUAGE']!r} must be an offered language in {app.config['LANGUAGES_FILE']}.")
+    # Derived, never set: code that needs only the tags (URL matching, CLI loops) reads them here.
+    app.config["LANGUAGES"] = tuple(declared)
+    return declared
+
+
+# -- the request's language -------------------------------------------------------------------------------
+
+
 def languages() -> dict[str, Language]:
-    """The shipped languages of the current app."""
+    """Every language the current app serves, offered and incubating, in declared order."""
     return current_app.extensions["quizapp.languages"]
+
+
+def offered_languages() -> dict[str, Language]:
+    """The languages offered to visitors: the picker, negotiation, the join page."""
+    return {tag: language for tag, language in languages().items() if language.offered}
+
+
+def incubating_languages() -> dict[str, Language]:
+    """The languages being translated: served at their address with a banner, never offered."""
+    return {tag: language for tag, language in languages().items() if not language.offered}
 
 
 def current_language() -> Language:
@@ -79,8 +196,11 @@ def select_locale() -> str:
 
 
 def negotiate_language() -> str:
-    """The best language for a visitor without a language in the URL: cookie, then Accept-Language."""
-    tags = list(languages())
+    """The best language for a visitor without a language in the URL: cookie, then Accept-Language.
+
+    Only offered languages: an incubating one is reached by its address alone.
+    """
+    tags = list(offered_languages())
     remembered = request.cookies.get(LANGUAGE_COOKIE)
     if remembered in tags:
         return remembered
@@ -89,7 +209,8 @@ def negotiate_language() -> str:
 
 
 def make_language_converter(tags):
-    """A URL converter that matches only shipped language tags, so ``/xx/`` is a plain 404."""
+    """A URL converter that matches only served language tags (offered or incubating), so ``/xx/`` is a
+    plain 404."""
 
     class LanguageConverter(BaseConverter):
         regex = "|".join(sorted(tags, key=len, reverse=True))
@@ -98,36 +219,43 @@ def make_language_converter(tags):
 
 
 class ContentCatalogs:
-    """Compiled ``courses`` catalogs by locale, loaded once per process (again when a file changes)."""
+    """Compiled ``courses`` catalogs by locale, loaded once per process (again when a file changes).
+
+    Read as Babel catalogs rather than gettext translations: content needs to know whether a unit *has* a
+    translation (an untranslated one is marked as such), which ``pgettext`` cannot tell from a translation
+    that happens to equal its source.
+    """
 
     domain = "courses"
 
     def __init__(self, directory: Path, watch: bool = False):
         self.directory = Path(directory)
         self.watch = watch
-        self._cache: dict[str, tuple[float, Translations]] = {}
+        self._cache: dict[str, tuple[float, Catalog]] = {}
 
-    def get(self, babel_id: str):
-        """The translations for ``babel_id`` (a NullTranslations when none is compiled)."""
+    def get(self, babel_id: str) -> Catalog:
+        """The compiled catalog for ``babel_id`` (an empty one when none is compiled)."""
         path = self.directory / babel_id / "LC_MESSAGES" / f"{self.domain}.mo"
         cached = self._cache.get(babel_id)
         if cached and not (self.watch and _mtime(path) != cached[0]):
             return cached[1]
-        if path.is_file():
-            translations = Translations.load(str(self.directory), [babel_id], self.domain)
-        else:
-            translations = NullTranslations()
-        self._cache[babel_id] = (_mtime(path), translations)
-        return translations
+        catalog = read_compiled(path) if path.is_file() else Catalog()
+        self._cache[babel_id] = (_mtime(path), catalog)
+        return catalog
 
     def lookup(self, babel_id: str, context: str, message: str) -> str | None:
         """The current translation of ``message`` in ``context``, or None if there is none.
 
         Fuzzy entries are not compiled, so an outdated translation counts as missing.
         """
-        catalog = getattr(self.get(babel_id), "_catalog", {})
-        translated = catalog.get(f"{context}\x04{message}")
-        return translated or None
+        entry = self.get(babel_id).get(message, context)
+        return (entry.string or None) if entry is not None else None
+
+
+def read_compiled(path) -> Catalog:
+    """A compiled catalog (``.mo``) as Babel's ``Catalog``: every message with its context."""
+    with open(path, "rb") as fileobj:
+        return read_mo(fileobj)
 
 
 def _mtime(path: Path) -> float:
@@ -173,6 +301,30 @@ def ui_translation_problem(source: str, translation: str) -> str | None:
     return None
 
 
+def ui_message_problem(message: Message) -> str | None:
+    """Why a compiled UI message could break or hijack a page (None if it is fine). Every plural form is
+    checked against both source forms: ``ngettext`` formats whichever form it picks with the same values."""
+    sources = message.id if message.pluralizable else (message.id,)
+    forms = message.string if message.pluralizable else (message.string,)
+    return next(filter(None, (ui_translation_problem(" ".join(sources), form) for form in forms)), None)
+
+
+def safe_ui_translations(path, tag: str) -> Translations:
+    """The UI translations compiled at ``path``, without the messages that fail ``ui_message_problem``
+    (each logged): their source text shows instead, in every plural form."""
+    catalog = read_compiled(path)
+    for message in list(catalog):
+        problem = ui_message_problem(message) if message.id else None  # the empty id is the header
+        if problem:
+            catalog.delete(message.id, message.context)
+            source = message.id[0] if message.pluralizable else message.id
+            log.error("Dropped the %s translation of %r: it %s.", tag, source, problem)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain="messages")
+
+
 def load_ui_catalogs(app) -> None:
     """Load every shipped language's UI catalog once, at start-up, without the entries that fail
     ``ui_translation_problem``: such an entry is logged and its source text shows instead, so one bad
@@ -181,14 +333,7 @@ def load_ui_catalogs(app) -> None:
     with app.app_context():
         cache = babel.domain_instance.cache
         for language in app.extensions["quizapp.languages"].values():
-            translations = Translations.load(app.config["TRANSLATIONS_DIR"], [language.babel_id], "messages")
-            # GNUTranslations keeps its entries in _catalog (stdlib, stable since Python 2): the only way to
-            # drop one entry. Keys are the msgid, or (msgid, plural index).
-            entries = getattr(translations, "_catalog", {})
-            for key, translated in list(entries.items()):
-                source = key if isinstance(key, str) else key[0]
-                problem = ui_translation_problem(source.split("\x04")[-1], translated) if source else None
-                if problem:
-                    del entries[key]
-                    log.error("Dropped the %s translation of %r: it %s.", language.tag, source, problem)
+            # Found as gettext (and so Babel's Translations.load) finds it; NullTranslations when missing.
+            path = gettext.find("messages", app.config["TRANSLATIONS_DIR"], [language.babel_id])
+            translations = safe_ui_translations(path, language.tag) if path else NullTranslations()
             cache[(language.babel_id, "messages")] = translations

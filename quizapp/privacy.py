@@ -18,6 +18,8 @@ bp = localized_blueprint("privacy", __name__)
 
 OWN_TOKENS = "own"
 OWN_MAX = 12  # the session cookie must stay small
+DONE_LESSONS = "done"  # "course/lesson" of the quizzes finished in this browser session: progress, no account
+DONE_MAX = 40
 
 # Every cookie that remembers a learner on this device, named once here for the features that set them.
 SEAT_COOKIE_PREFIX = "kz_p_"  # + a session code: the learner's token there (brings a closed tab back)
@@ -35,6 +37,21 @@ def remember_own(token: str) -> None:
 def owns(token: str) -> bool:
     """True if this browser, in this browser session, wrote under ``token``."""
     return token in session.get(OWN_TOKENS, [])
+
+
+def remember_lesson_done(course_id: str, lesson_id: str) -> None:
+    """This browser finished the quiz of a lesson: the course pages show it as done until the browser
+    closes or forgets (/forget clears the whole session)."""
+    key = f"{course_id}/{lesson_id}"
+    done = session.get(DONE_LESSONS, [])
+    if key not in done:
+        session[DONE_LESSONS] = [*done[-(DONE_MAX - 1) :], key]
+
+
+def lessons_done(course_id: str) -> set[str]:
+    """The ids of the lessons of a course done in this browser session."""
+    prefix = course_id + "/"
+    return {key.removeprefix(prefix) for key in session.get(DONE_LESSONS, []) if key.startswith(prefix)}
 
 
 @bp.route("/forget", methods=["POST"])

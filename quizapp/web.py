@@ -1,6 +1,11 @@
-"""What every localized page shares: the ``/<lang>/`` prefix, the language cookie, the root redirect."""
+"""What every localized page shares: the ``/<lang>/`` prefix, the language cookie, the root redirect, and
+the few helpers every feature's routes use (URL tokens, the "tampered" page, ``|inline``)."""
 
-from flask import Blueprint, g, redirect, request, url_for
+import re
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from .i18n import LANGUAGE_COOKIE, languages, negotiate_language
 from .security import cookies_secure
@@ -8,6 +13,9 @@ from .security import cookies_secure
 bp = Blueprint("web", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
+# The random tokens in learners' URLs (quiz attempts, classroom seats, projector links): what
+# ``secrets.token_urlsafe`` makes, no longer than their columns. Anything else is a 404 before any query.
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 
 
 @bp.route("/")
@@ -39,9 +47,10 @@ def add_language(endpoint, values) -> None:
 
 
 def remember_language(response):
-    """Remember the visitor's choice so ``/`` brings them back to it."""
+    """Remember the visitor's choice so ``/`` brings them back to it (an offered language only: a look at
+    an incubating one, by its address, does not make it the visitor's language)."""
     tag = g.language.tag
-    if request.cookies.get(LANGUAGE_COOKIE) != tag:
+    if g.language.offered and request.cookies.get(LANGUAGE_COOKIE) != tag:
         response.set_cookie(
             LANGUAGE_COOKIE,
             tag,
@@ -68,3 +77,19 @@ def same_page_in(tag: str) -> str:
 def inject_page_helpers():
     """Helpers every template needs."""
     return {"same_page_in": same_page_in}
+
+
+@bp.app_template_filter("inline")
+def inline_html(localized) -> Markup:
+    """``{{ localized|inline }}``: a content unit as inline HTML; an untranslated one keeps its language
+    and says so."""
+    if localized.translated:
+        return localized.html
+    mark = escape(_("not yet translated"))
+    return Markup(f'<span lang="{localized.lang}" dir="{localized.dir}" class="untranslated">{localized.html}</span> <span class="untranslated-mark">{mark}</span>')
+
+
+def tampered_response():
+    """A submission our pages could not have produced (a quiz's or a session's): nothing is stored."""
+    message = _("Some answers did not match this quiz, so nothing was saved. Please reload the page and try again.")
+    return render_template("error.html", title=_("Please try again"), message=message), 400

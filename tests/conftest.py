@@ -1,5 +1,6 @@
 """Shared fixtures: an app on a throwaway database, its client and CLI runner, course-file factories."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,21 +10,38 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from flask_migrate import upgrade
 
-from quizapp import create_app
+from quizapp import INSTANCE_PATH_VARIABLE, create_app
 from quizapp.catalogs import Catalogs
-from quizapp.config import PROJECT_ROOT, DefaultConfig
 from quizapp.extensions import db
 
-from .support import DATA, SHIPPED
+from .support import DATA, DECLARED, PROJECT_ROOT
 
 # Tests create many accounts: a cheap hash keeps them fast. The default (scrypt) is tested on its own.
 FAST_HASH = "pbkdf2:sha256:1000"
 
 
 @pytest.fixture(scope="session", autouse=True)
+def isolated_from_the_callers_settings(tmp_path_factory):
+    """No app the tests build sees the caller's settings, as in flaskr: every ``QUIZAPP_*`` variable is removed
+    (and FLASK_DEBUG, which makes an app a debug one), and the instance folder is an empty temporary one, so
+    neither ``export QUIZAPP_TEACHER_SIGNUP=open`` nor the checkout's instance/config.py changes a result.
+
+    Through the environment, not a create_app argument, so that it also holds for the gunicorn and flask
+    processes tests start (they inherit os.environ, plus the settings each passes on purpose). First of the
+    session's fixtures, so that the migrated database is made in the same clean conditions.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith("QUIZAPP_") or name == "FLASK_DEBUG":
+                patch.delenv(name)
+        patch.setenv(INSTANCE_PATH_VARIABLE, str(tmp_path_factory.mktemp("instance")))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs():
     """The real catalogs, compiled once, as `make catalogs` does."""
-    Catalogs(PROJECT_ROOT, Path(DefaultConfig.TRANSLATIONS_DIR), SHIPPED, "en").compile()
+    Catalogs(PROJECT_ROOT, PROJECT_ROOT / "translations", DECLARED, "en").compile()
 
 
 @pytest.fixture(scope="session")

@@ -16,12 +16,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from quizapp.config import PROJECT_ROOT
 from quizapp.extensions import db
-from quizapp.teachers.models import LoginThrottle, Teacher, TeacherLogin, utcnow
+from quizapp.teachers.models import LoginThrottle, Teacher, TeacherLogin
+from quizapp.timeutil import utcnow
 
 from .classroom_helpers import PASSWORD, create_session, join, login, make_teacher
 from .servers import Browser, Server
+from .support import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -300,7 +301,7 @@ def test_a_saved_reflection_shows_only_in_the_browser_that_wrote_it_until_it_for
     data = {}
     for question in quiz.questions:
         data.update(right_answers(question))
-    from quizapp.quizzes.service import field_name, save_field_name
+    from quizapp.quizzes.widgets import field_name, save_field_name
 
     data[field_name(reflection)] = "Something only I should read"
     data[save_field_name(reflection)] = "y"

@@ -34,7 +34,7 @@ def test_unknown_key_names_file_line_and_expected_keys(course_tree):
     edit(course_tree / "sample-course/course.yml", "minutes: 10\n", "minutes: 10\nduration: 10\n")
     assert errors_of(course_tree) == [
         "sample-course/course.yml:6: unknown key 'duration' in the course file; "
-        "expected one of: id, title, summary, audience, minutes, source_language, lessons"
+        "expected one of: id, title, summary, audience, minutes, source_language, lessons, order, icon"
     ]
 
 
@@ -209,3 +209,119 @@ def test_quiz_errors_are_reported_with_file_and_line(course_tree, old, new, expe
 def test_a_broken_quiz_keeps_its_course_out_of_the_library(course_tree):
     edit(course_tree / QUIZ, "feedback: end", "feedback: later")
     assert "sample-course" not in load_library(course_tree).courses
+
+
+# -- files as editors save them: never an exception, always file:line ------------------------------------
+
+SAVE_AS_UTF8 = "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+
+
+def test_quiz_saved_as_latin1_is_an_error_at_the_line_of_its_first_bad_byte(course_tree):
+    path = course_tree / QUIZ
+    path.write_bytes(path.read_text().replace("Which is right?", "Which is right, café?").encode("latin-1"))
+    assert errors_of(course_tree) == [
+        f"{QUIZ}:5: the file is not valid UTF-8: byte 0xe9 at column 32 cannot be read "
+        f"(the file was probably saved as Latin-1 or Windows-1252); {SAVE_AS_UTF8}"
+    ]
+    assert "sample-course" not in load_library(course_tree).courses
+
+
+def test_question_nested_in_a_list_is_an_error_not_a_crash(course_tree):
+    edit(course_tree / QUIZ, "questions:\n", "questions:\n  - - id: first\n")
+    assert errors_of(course_tree) == [
+        f"{QUIZ}:3: question 1 must be a mapping with the keys id, type; found a list holding a mapping (one '-' too many?)"
+    ]
+
+
+def test_question_type_that_is_not_text_is_an_error(course_tree):
+    edit(course_tree / QUIZ, "    type: single\n", "    type: [single]\n")
+    assert errors_of(course_tree) == [
+        f"{QUIZ}:4: question 1 has a list; expected 'type' to be one of: single, multiple, myth_fact, ordering, likert, reflection"
+    ]
+
+
+def test_mapping_replaced_by_a_list_names_the_keys_it_expected(course_tree):
+    path = course_tree / "sample-course/course.yml"
+    path.write_text("- " + path.read_text().replace("\n", "\n  ").rstrip() + "\n")
+    assert errors_of(course_tree) == [
+        "sample-course/course.yml:1: the course file must be a mapping with the keys id, title, summary, audience, minutes, "
+        "source_language, lessons; found a list holding a mapping (one '-' too many?)"
+    ]
+
+
+def test_byte_order_mark_changes_nothing(course_tree):
+    for name in ("sample-course/course.yml", "sample-course/first-lesson.md", QUIZ, "help.yml"):
+        path = course_tree / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert errors_of(course_tree) == []
+
+
+def test_file_saved_as_utf16_is_reported(course_tree):
+    path = course_tree / "sample-course/second-lesson.md"
+    path.write_bytes(path.read_text().encode("utf-16"))
+    assert errors_of(course_tree) == [f"sample-course/second-lesson.md:1: the file is saved as UTF-16; {SAVE_AS_UTF8}"]
+
+
+def test_folder_where_a_file_belongs_is_reported(course_tree):
+    notes = course_tree / "sample-course/second-lesson.notes.md"
+    notes.unlink()
+    notes.mkdir()
+    assert errors_of(course_tree) == ["sample-course/second-lesson.notes.md:1: 'second-lesson.notes.md' is a folder; a file is expected here"]
+
+
+def test_unreadable_file_is_reported(course_tree):
+    quiz = course_tree / QUIZ
+    quiz.unlink()
+    quiz.symlink_to(course_tree / "nowhere.quiz.yml")  # a link to nothing: there, but not readable
+    assert errors_of(course_tree) == [f"{QUIZ}:1: the file cannot be read: No such file or directory"]
+
+
+def test_unreadable_courses_folder_is_an_error_not_a_crash(tmp_path):
+    library = load_library(tmp_path / "missing")
+    assert [str(error) for error in library.errors] == [f"{tmp_path / 'missing'}:1: the courses folder cannot be read: No such file or directory"]
+    assert library.courses == {}
+
+
+def test_control_character_in_yaml_is_reported_at_its_line(course_tree):
+    edit(course_tree / "sample-course/course.yml", "Test readers.", "Test\x00readers.")
+    assert errors_of(course_tree) == [
+        "sample-course/course.yml:4: the control character U+0000 is not allowed in YAML: remove it (it is invisible in most editors)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("title: Sample course\nsummary: A course used by the tests.", "title: &t Sample course\nsummary: *t",
+         "2: an anchor (&name) defined on this line is used again (*name): anchors and aliases are not supported in course files; "
+         "write the value out where it is needed"),
+        ("minutes: 10", "[minutes]: 10", "5: a key must be a single word or text such as 'title', found a list: check the indentation and the ':' on this line"),
+        ("minutes: 10", "minutes: !!int ten", "5: 'ten' cannot be read as int: remove the '!!int' tag or fix the value"),
+        ("minutes: 10", "minutes: 2023-02-29", "5: '2023-02-29' is not a date that exists: correct it, or put it in quotes if it is not meant as a date"),
+        ("minutes: 10", "<<: {minutes: 10}", "5: merge keys ('<<') are not supported in course files: write the keys out"),
+    ],
+)
+def test_yaml_that_python_cannot_build_is_an_error(course_tree, old, new, expected):
+    edit(course_tree / "sample-course/course.yml", old, new)
+    assert errors_of(course_tree) == [f"sample-course/course.yml:{expected}"]
+
+
+@pytest.mark.parametrize("date", ["2024-13", '"2023-02-29"', "0000", "2024-09-01 10:00:00"])
+def test_impossible_help_date_is_an_error(course_tree, date):
+    edit(course_tree / "help.yml", "source_date: 2024-09\n", f"source_date: {date}\n")
+    errors = errors_of(course_tree)
+    assert len(errors) == 1
+    assert errors[0].startswith("help.yml:24: 'source_date' of jp-test-line (or the word undated) must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+def test_empty_help_file_is_reported(course_tree):
+    (course_tree / "help.yml").write_text("")
+    assert errors_of(course_tree) == ["help.yml:1: the help file is empty; expected the keys directory and countries"]
+
+
+def test_glossary_term_nested_in_a_list_is_an_error_not_a_crash(course_tree):
+    edit(course_tree / "glossary.yml", "terms:\n", "terms:\n  - - id: first\n")
+    assert errors_of(course_tree) == [
+        "glossary.yml:2: glossary term 1 must be a mapping with the keys id, then one per language (en, ja, …); "
+        "found a list holding a mapping (one '-' too many?)"
+    ]

@@ -4,10 +4,11 @@ import re
 
 import pytest
 
-from quizapp.config import PROJECT_ROOT
 from quizapp.content import load_library
 from quizapp.content.directives import DIRECTIVE
 from quizapp.content.parser import CITATION
+
+from .support import PROJECT_ROOT
 
 LIBRARY = load_library(PROJECT_ROOT / "courses")
 LESSONS = [(course, lesson) for course in LIBRARY.courses.values() for lesson in course.lessons]

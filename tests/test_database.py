@@ -3,7 +3,7 @@ their cascades, CHECK constraints on enumerated columns, constraint names from t
 and the migrations get any database there, fresh or made before the convention, without losing a row."""
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +15,10 @@ from flask_migrate.cli import db as db_cli
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.schema import DEFAULT_NAMING_CONVENTION
 
+from quizapp.classroom import service as classroom
+from quizapp.classroom.models import ClassSession
 from quizapp.extensions import db
+from quizapp.quizzes.retention import purge_attempts
 
 NOW = datetime(2026, 5, 1, 12, 30, tzinfo=timezone.utc)
 
@@ -56,13 +59,15 @@ ROWS = {
     "quiz_answers": [{"id": 1, "attempt_id": 1, "question_id": "q1", "value": [1, 2], "score": 0.5, "text": None, "answered_at": NOW}],
 }
 
-# What the naming convention must produce: every constraint and index of revision 0004, by table.
+# What the naming convention must produce: every constraint and index of revision 0004, by table, as 0008
+# left them (it replaced three indexes with wider ones and dropped two that unique constraints made redundant).
 CONVENTION_NAMES = {
     "teachers": {"pk_teachers", "uq_teachers_email"},
     "invites": {"pk_invites", "uq_invites_code_hash", "fk_invites_used_by_teachers"},
     "class_sessions": {
         "pk_class_sessions", "uq_class_sessions_code", "fk_class_sessions_teacher_id_teachers",
-        "ck_class_sessions_state", "ck_class_sessions_mode", "ix_class_sessions_teacher_id", "ix_class_sessions_ended_at",
+        "ck_class_sessions_state", "ck_class_sessions_mode", "ix_class_sessions_teacher_id", "ix_class_sessions_open_until",
+        "ix_class_sessions_ended_at_open_until_created_at",
     },
     "participants": {
         "pk_participants", "uq_participants_token", "fk_participants_session_id_class_sessions",
@@ -70,15 +75,15 @@ CONVENTION_NAMES = {
     },
     "session_answers": {
         "pk_session_answers", "uq_session_answers_participant_question", "fk_session_answers_session_id_class_sessions",
-        "fk_session_answers_participant_id_participants", "ix_session_answers_session_id",
+        "fk_session_answers_participant_id_participants", "ix_session_answers_session_id_question_id",
     },
     "survey_responses": {
         "pk_survey_responses", "uq_survey_responses_participant_phase_statement", "fk_survey_responses_session_id_class_sessions",
         "fk_survey_responses_participant_id_participants", "ck_survey_responses_phase", "ix_survey_responses_session_id",
     },
     "join_attempts": {"pk_join_attempts", "uq_join_attempts_client_window", "ix_join_attempts_window"},
-    "quiz_attempts": {"pk_quiz_attempts", "uq_quiz_attempts_token", "ix_quiz_attempts_course_id"},
-    "quiz_answers": {"pk_quiz_answers", "uq_quiz_answers_attempt_question", "fk_quiz_answers_attempt_id_quiz_attempts", "ix_quiz_answers_attempt_id"},
+    "quiz_attempts": {"pk_quiz_attempts", "uq_quiz_attempts_token", "ix_quiz_attempts_course_id", "ix_quiz_attempts_started_at"},
+    "quiz_answers": {"pk_quiz_answers", "uq_quiz_answers_attempt_question", "fk_quiz_answers_attempt_id_quiz_attempts"},
 }
 
 
@@ -175,27 +180,48 @@ def app_at_head(request, make_legacy_app):
     return app
 
 
-def test_deleting_a_session_deletes_its_learners_answers_and_surveys_by_sqlite_cascade(make_app):
-    app = make_app()
-    with app.app_context():
+def test_deleting_a_session_deletes_its_learners_answers_and_surveys_by_cascade(migrated_app):
+    with migrated_app.app_context():
         insert_rows()
-        db.session.execute(sa.text("DELETE FROM class_sessions WHERE id = 1"))
-        db.session.commit()
+        classroom.delete_session(db.session.get(ClassSession, 1))  # one DELETE: the database does the rest
         assert ids("class_sessions") == [2]
         assert ids("participants") == [3]
         assert ids("session_answers") == [3]
         assert ids("survey_responses") == [3]
 
 
-def test_deleting_a_teacher_deletes_their_sessions_and_frees_their_invitation_on_sqlite(make_app):
-    app = make_app()
-    with app.app_context():
+def test_purging_expired_sessions_leaves_nothing_of_their_learners(migrated_app):
+    with migrated_app.app_context():
         insert_rows()
-        db.session.execute(sa.text("DELETE FROM teachers WHERE id = 1"))
+        db.session.execute(sa.text("UPDATE class_sessions SET ended_at = :ended WHERE id = 1"), {"ended": NOW})
         db.session.commit()
+        assert classroom.purge_expired(30, now=NOW + timedelta(days=31)) == 2  # session 2 closed (open_until) then too
+        assert [ids(table) for table in ("class_sessions", "participants", "session_answers", "survey_responses")] == [[], [], [], []]
+
+
+def test_deleting_a_teacher_deletes_their_sessions_and_logins_and_frees_their_invitation(migrated_app):
+    with migrated_app.app_context():
+        insert_rows()
+        login = {"teacher_id": 1, "token_hash": "login-hash", "created_at": NOW, "last_seen_at": NOW}
+        db.session.execute(sa.insert(db.metadata.tables["teacher_logins"]), login)
+        db.session.commit()
+    result = migrated_app.test_cli_runner().invoke(args=["teachers", "delete", "a@example.org", "--yes"])
+    assert result.exit_code == 0, result.output
+    with migrated_app.app_context():
+        assert ids("teachers") == [2]
         assert ids("class_sessions") == [2]
         assert ids("participants") == [3]
+        assert ids("session_answers") == [3]
+        assert ids("teacher_logins") == []
         assert db.session.execute(sa.text("SELECT id, used_by FROM invites ORDER BY id")).all() == [(1, None), (2, None)]
+
+
+def test_purging_old_quiz_attempts_deletes_their_answers_by_cascade(migrated_app):
+    with migrated_app.app_context():
+        insert_rows()
+        assert purge_attempts(90, now=NOW + timedelta(days=91)) == 1
+        assert ids("quiz_attempts") == [] and ids("quiz_answers") == []
+        assert ids("quiz_answer_tallies") != []
 
 
 def test_sqlite_refuses_a_row_pointing_at_nothing(make_app):

@@ -32,7 +32,6 @@ import pytest
 from flask import Flask, url_for
 
 from quizapp import create_app
-from quizapp.config import PROJECT_ROOT
 from quizapp.content import load_library
 from quizapp.extensions import db
 from quizapp.static_files import configure_static_files
@@ -40,6 +39,7 @@ from quizapp.static_files import configure_static_files
 from .classroom_helpers import LESSON, PASSWORD, create_session, join, login, make_teacher
 from .conftest import FAST_HASH
 from .servers import Browser, NoRedirect, Server, free_port
+from .support import PROJECT_ROOT
 from .test_quizzes import right_answers
 
 DEPLOY = PROJECT_ROOT / "deploy"

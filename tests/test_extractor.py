@@ -56,7 +56,7 @@ def test_babel_cfg_alias_form_extracts_course_files(tmp_path):
     """The `[extractors]` alias in babel.cfg resolves to our extractor (the colon form would silently fail)."""
     from babel.messages.frontend import parse_mapping_cfg
 
-    from quizapp.config import PROJECT_ROOT
+    from .support import PROJECT_ROOT
 
     with open(PROJECT_ROOT / "babel.cfg") as fileobj:
         method_map, _options = parse_mapping_cfg(fileobj)
@@ -73,3 +73,50 @@ def test_quiz_units_carry_their_question_and_option():
     assert quiz[(36, "It is a myth, in fact.")] == ("sample-course/first-lesson/quiz", ["quiz myth: feedback when the learner says fact"])
     assert quiz[(52, "Strongly agree")] == ("scale", ["quiz opinion: scale label 5 of 5"])
     assert quiz[(55, "What did you learn?")] == ("sample-course/first-lesson/quiz", ["quiz reflect: prompt"])
+
+
+# -- one parse per course and extraction run ------------------------------------------------------------------
+
+
+def count_course_parses(monkeypatch) -> list:
+    """The course folders the extractor parses from now on (the real parser still runs), from a cold cache."""
+    from quizapp.content import extract as extractor
+
+    parsed, parse = [], extractor.parse_course
+
+    def counting(folder):
+        parsed.append(folder.name)
+        return parse(folder)
+
+    monkeypatch.setattr(extractor, "parse_course", counting)
+    monkeypatch.setattr(extractor, "_PARSED", {})  # nothing kept from an earlier extraction in this process
+    return parsed
+
+
+def extract_tree(root):
+    mapping = [("courses/**.yml", "quizapp.content.extract:extract_courses"), ("courses/**.md", "quizapp.content.extract:extract_courses")]
+    return list(extract_from_dir(root, mapping, comment_tags=("i18n:",), strip_comment_tags=True))
+
+
+def test_extraction_parses_a_course_once_however_many_files_it_has(monkeypatch):
+    parsed = count_course_parses(monkeypatch)
+    results = extract("quizapp.content.extract:extract_courses")
+    assert len({filename for filename, *_rest in results if "/sample-course/" in filename}) == 7  # course, 2 lessons, their notes and quizzes
+    assert parsed == ["sample-course"]
+
+
+def test_extraction_gives_what_parsing_every_file_afresh_gives(monkeypatch):
+    from quizapp.content import extract as extractor
+
+    once = extract("quizapp.content.extract:extract_courses")
+    monkeypatch.setattr(extractor, "parsed_course", extractor.parse_course)  # the old way: a parse per file
+    assert extract("quizapp.content.extract:extract_courses") == once
+
+
+def test_a_course_changed_between_extractions_is_parsed_again(monkeypatch, course_tree):
+    parsed = count_course_parses(monkeypatch)
+    assert "First item, changed." not in {message for _f, _l, message, _c, _x in extract_tree(course_tree.parent)}
+    lesson = course_tree / "sample-course" / "first-lesson.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("First item.", "First item, changed."), encoding="utf-8")
+    assert "First item, changed." in {message for _f, _l, message, _c, _x in extract_tree(course_tree.parent)}
+    assert parsed == ["sample-course", "sample-course"]

@@ -1,5 +1,8 @@
 """Terms to avoid are caught in course text and in translations, unless a lesson quotes them on purpose."""
 
+from pathlib import Path
+
+import pytest
 from babel.messages.catalog import Catalog
 
 from quizapp.catalogs import Catalogs
@@ -70,8 +73,42 @@ def test_japanese_terms_match_without_word_boundaries(course_tree):
 
 
 def test_real_library_has_no_term_to_avoid():
-    from quizapp.config import PROJECT_ROOT
+    from .support import PROJECT_ROOT
 
     library = load_library(PROJECT_ROOT / "courses")
     assert library.glossary.rules["en"]
     assert term_errors(library) == []
+
+
+# -- inflected forms (the real glossary) ---------------------------------------------------------------------
+
+REAL_GLOSSARY = load_library(Path(__file__).resolve().parent.parent / "courses").glossary
+INFLECTED = {
+    "ar": ["المجنون", "للمجانين", "بالمجانين", "والمجانين", "مجنونًا", "مَجْنُونٌ", "مجـنون", "ومجنونة", "مجنونتها", "فالمعتوه", "كالمجنون",
+           "بحبيس البيت", "يعانون منه", "ويعاني من", "المختلون عقليًا", "لضحايا الاكتئاب", "الانتحار الفاشل", "بالهيكيكوموريين"],
+    "es": ["un enfermo mental", "una enferma mental", "Los enfermos mentales", "unas locas", "un loco", "Loca", "un pirado", "la hikikomori",
+           "unos hikikomori", "una persona hikikomori", "una víctima de la depresión", "victima de la depresion", "una encerrada",
+           "unos encerrados", "psicopata", "cometio suicidio", "los esquizofrénicos"],
+    "ja": ["きちがい", "ｷﾁｶﾞｲ", "めんへら", "ひっきー", "頭がおかしく", "頭がオカシイ", "頭のおかしかった", "精神病者たち"],
+    "en": ["a hikikomori", "an hikikomori", "Hikikomoris", "lunatics", "a lunatic", "crazies", "Psychos", "nutjobs", "schizophrenics", "sufferers"],
+}
+NOT_TERMS = {
+    "ar": ["الانتحار ليس ضعفًا", "شخص يمرّ بحالة هيكيكوموري"],
+    "es": ["el hikikomori no es un diagnóstico", "la enfermedad mental", "costumbres locales", "una persona en situación de hikikomori"],
+    "ja": ["ひきこもりの状態にある人", "気持ち"],
+    "en": ["a psychotic episode", "a person experiencing hikikomori", "the hikikomori phenomenon"],
+}
+
+
+@pytest.mark.parametrize(("language", "text"), [(language, text) for language, texts in INFLECTED.items() for text in texts])
+def test_inflected_and_variant_forms_of_a_term_are_caught(language, text):
+    assert REAL_GLOSSARY.find(f"Antes {text} después.", language), f"{text!r} ({language}) passed unflagged"
+
+
+@pytest.mark.parametrize(("language", "text"), [(language, text) for language, texts in NOT_TERMS.items() for text in texts])
+def test_ordinary_words_are_not_taken_for_terms(language, text):
+    assert REAL_GLOSSARY.find(text, language) == []
+
+
+def test_each_term_is_reported_once_however_many_of_its_phrases_match():
+    assert [rule.id for rule in REAL_GLOSSARY.find("Unos locos y una loca.", "es")] == ["crazy"]

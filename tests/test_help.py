@@ -10,7 +10,6 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from quizapp.catalogs import Catalogs
-from quizapp.config import PROJECT_ROOT
 from quizapp.content import load_library
 from quizapp.content.phones import known_numbers, phone_numbers_in
 from quizapp.extensions import db
@@ -18,7 +17,7 @@ from quizapp.help.countries import countries_without_help, is_covered, main_coun
 from quizapp.teachers.models import Teacher
 
 from .classroom_helpers import LESSON, join, login, with_two_teachers
-from .support import SHIPPED
+from .support import PROJECT_ROOT, SHIPPED
 from .test_cli import write_po
 from .test_pages import page_paths, visible_text
 

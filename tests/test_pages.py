@@ -6,10 +6,9 @@ from html import unescape
 import pytest
 from babel.messages.pofile import read_po
 
-from quizapp.config import PROJECT_ROOT
 from quizapp.content import load_library
 
-from .support import SHIPPED
+from .support import PROJECT_ROOT, SHIPPED
 
 LIBRARY = load_library(PROJECT_ROOT / "courses")
 

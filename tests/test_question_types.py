@@ -67,3 +67,43 @@ def test_opinion_and_reflection_are_never_scored():
 def test_registry_has_one_class_per_type():
     assert set(QUESTION_TYPES) == {"single", "multiple", "myth_fact", "ordering", "likert", "reflection"}
     assert len({type(t) for t in QUESTION_TYPES.values()}) == 6
+
+
+def test_question_definitions_and_the_course_parser_load_without_any_web_framework():
+    """Content depends on the definitions and the web on both, never the reverse: the parser and Babel's
+    extractor run without Flask, Flask-Babel, WTForms or Jinja."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, quizapp.questions, quizapp.content.parser, quizapp.content.extract\n"
+        "web = {'flask', 'flask_babel', 'flask_wtf', 'wtforms', 'jinja2', 'werkzeug', 'sqlalchemy'}\n"
+        "print(sorted(web & {name.split('.')[0] for name in sys.modules}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_every_question_type_has_a_widget_whose_partials_exist(make_app):
+    from quizapp.quizzes.widgets import WIDGETS
+
+    assert set(WIDGETS) == set(QUESTION_TYPES)
+    app = make_app()
+    for name, widget in WIDGETS.items():
+        assert widget.definition is QUESTION_TYPES[name]
+        for template in (widget.field_template, widget.result_template, widget.live_template):
+            app.jinja_env.get_template(template)  # raises TemplateNotFound
+
+
+def test_a_type_adds_up_answers_for_reports_and_stats():
+    opinion = QUIZ.question("opinion")
+    summary = QUESTION_TYPES["likert"].summarise(opinion, [(5, None), (3, None), (4, None)])
+    assert (summary.answers, summary.fully_right, summary.average) == (3, None, 4.0)
+    assert summary.counts["5"] == 1 and summary.counts["2"] == 0
+    many = QUIZ.question("pick-many")
+    summary = QUESTION_TYPES["multiple"].summarise(many, [(["a", "b"], 1.0), (["a"], 0.5), (["c"], 0.0)])
+    assert (summary.fully_right, summary.counts["a"], summary.counts["c"], summary.average) == (1, 2, 1, None)
+    assert summary.percent_right() == pytest.approx(100 / 3)
+    steps = QUIZ.question("steps")
+    summary = QUESTION_TYPES["ordering"].summarise(steps, [(["one", "two", "three", "four"], 1.0)])
+    assert summary.counts is None and summary.fully_right == 1

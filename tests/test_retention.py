@@ -9,7 +9,8 @@ from sqlalchemy import func, select, update
 from quizapp.classroom.models import ClassSession, SessionAnswer
 from quizapp.extensions import db
 from quizapp.quizzes.models import QuizAnswer, QuizAnswerTally, QuizAttempt
-from quizapp.teachers.models import Invite, utcnow
+from quizapp.teachers.models import Invite
+from quizapp.timeutil import utcnow
 
 from .classroom_helpers import create_session, join, login, make_teacher
 from .test_quiz_stats import SEED, seeded  # noqa: F401 - the fixture

@@ -15,12 +15,12 @@ from quizapp.classroom.address import JoinAddress, join_address, lan_candidates
 from quizapp.classroom.models import ClassSession, JoinAttempt, Participant, SessionAnswer
 from quizapp.classroom.service import CODE_ALPHABET, _window, client_key
 from quizapp.classroom.service import join as join_seat
-from quizapp.config import PROJECT_ROOT
 from quizapp.content import load_library
 from quizapp.extensions import db
 
 from .classroom_helpers import LESSON, PASSWORD, control, create_session, join, login, with_two_teachers
 from .servers import Browser, Server
+from .support import PROJECT_ROOT
 from .test_quizzes import right_answers
 
 LIBRARY = load_library(PROJECT_ROOT / "courses")

@@ -16,12 +16,12 @@ from contextlib import closing
 
 import pytest
 
-from quizapp.config import PROJECT_ROOT
 from quizapp.content import load_library
 from quizapp.extensions import db
 
 from .classroom_helpers import LESSON, PASSWORD
 from .servers import Browser, Server
+from .support import PROJECT_ROOT
 from .test_quizzes import right_answers
 
 LEARNERS = 200

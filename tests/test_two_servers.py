@@ -9,11 +9,11 @@ import urllib.parse
 
 import pytest
 
-from quizapp.config import PROJECT_ROOT
 from quizapp.content import load_library
 
 from .classroom_helpers import LESSON, PASSWORD
 from .servers import Browser, Server
+from .support import PROJECT_ROOT, TRANSLATED
 from .test_quizzes import right_answers
 
 QUIZ = load_library(PROJECT_ROOT / "courses").courses["understanding-hikikomori"].lesson("what-is-hikikomori").quiz
@@ -55,12 +55,12 @@ def test_live_session_across_two_app_processes(two_servers):
     code = re.search(r'class="join-code"[^>]*>(\w+)<', teacher.get(live)[2]).group(1)
 
     learners = []
-    for language in ("ja", "es", "ar"):
+    for language in TRANSLATED:
         learner = Browser(two.url)  # learners reach the other process
         status, headers, _ = learner.post(f"/{language}/join/{code}", {"language": language, "pseudonym": f"P-{language}"})
         assert status == 303
         learners.append((learner, urllib.parse.urlparse(headers["Location"]).path))
-    assert "3 learners have joined" in teacher.get(live)[2]
+    assert f"{len(TRANSLATED)} learners have joined" in teacher.get(live)[2]
 
     def control(action):
         html = teacher.get(live)[2]
@@ -79,7 +79,7 @@ def test_live_session_across_two_app_processes(two_servers):
         other = Browser(one.url)
         other.opener = learner.opener
         assert other.request(page, body)[0] == 303
-    assert "3 of 3 have answered" in teacher.get(live)[2]
+    assert f"{len(TRANSLATED)} of {len(TRANSLATED)} have answered" in teacher.get(live)[2]
     control("reveal")
     for learner, page in learners:
         assert 'class="result"' in learner.get(page)[2]

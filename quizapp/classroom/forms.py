@@ -14,6 +14,7 @@ class NewSessionForm(TextForm):
 
     lesson = SelectField(_l("Lesson"), validators=[DataRequired(_l("Choose a lesson."))])
     mode = RadioField(
+        # i18n: how a session moves through its questions: the teacher moves the class, or each learner alone.
         _l("Pace"),
         choices=[SelectChoice("live", _l("Live: I move the class through the questions")), SelectChoice("self", _l("Self-paced: learners work on their own until a date"))],
         default="live",
@@ -23,6 +24,7 @@ class NewSessionForm(TextForm):
     country = SelectField(_l("Country for help lines"), validators=[Optional()], description=_l("Learners' pages show this country's emergency numbers and help lines. We remember it for your next session."))
     with_survey = BooleanField(_l("Ask the attitude survey before and after"), default=True)
     names = RadioField(
+        # i18n: whether learners stay anonymous or pick a made-up name the teacher sees.
         _l("Names"),
         choices=[SelectChoice("anonymous", _l("Anonymous: no names at all")), SelectChoice("pseudonyms", _l("Pseudonyms: learners pick a made-up name that I can see"))],
         default="anonymous",

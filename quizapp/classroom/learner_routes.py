@@ -25,13 +25,12 @@ from wtforms import SelectChoice
 from ..content_access import localizer
 from ..extensions import db
 from ..forms import form_integer
-from ..i18n import current_language, languages, negotiate_language
+from ..i18n import current_language, negotiate_language, offered_languages
 from ..privacy import BROWSER_COOKIE, SEAT_COOKIE_PREFIX, owns, remember_own
 from ..quizzes import service as quiz_service
-from ..quizzes.routes import result_item
+from ..quizzes.service import result_item
 from ..security import cookies_secure
-from ..teachers.models import utcnow
-from ..web import localized_blueprint
+from ..web import localized_blueprint, tampered_response
 from . import service
 from .forms import JoinCodeForm, JoinForm
 from .views import lesson_of, session_context, state_response, views_in
@@ -103,8 +102,9 @@ def join_code(code):
         return render_template("classroom/join.html", form=form, limited=False), 404
     if session.locked or session.joined >= current_app.config["SESSION_MAX_PARTICIPANTS"]:
         return render_template("classroom/join_session.html", form=None, session=session, closed=service.closed_reason(session)), 403
-    form = JoinForm(language=current_language().tag)
-    form.language.choices = [SelectChoice(language.tag, language.native_name, render_kw={"lang": language.tag}) for language in languages().values()]
+    offered = offered_languages()  # an incubating language is never a learner's choice, even on its own pages
+    form = JoinForm(language=current_language().tag if current_language().offered else current_app.config["DEFAULT_LANGUAGE"])
+    form.language.choices = [SelectChoice(language.tag, language.native_name, render_kw={"lang": language.tag}) for language in offered.values()]
     if request.method == "GET" and session.pseudonyms:
         form.pseudonym.data = service.pseudonym_suggestion()
     if form.validate_on_submit():
@@ -141,10 +141,12 @@ def participant_or_404(token):
 def session_page(token):
     """Whatever the learner should see now; it follows the teacher by itself. Answers and the survey are
     sent here too, so whatever the server says back, the learner's address stays their page's."""
+    if request.method == "POST" and "phase" not in request.form:
+        return receive_answer(token)
     participant = participant_or_404(token)
     if request.method == "POST":
-        return receive_survey(participant) if "phase" in request.form else receive_answer(participant)
-    if participant.language != current_language().tag and not participant.removed:  # switched with the language picker
+        return receive_survey(participant, token)
+    if participant.language != current_language().tag and current_language().offered and not participant.removed:  # switched with the language picker
         participant.language = current_language().tag
         db.session.commit()
     return render_template("classroom/learner.html", **learner_context(participant))
@@ -153,7 +155,7 @@ def session_page(token):
 def learner_context(participant, message=None) -> dict:
     """What one learner sees now, in their language, and the sentence that announces it."""
     session = participant.session
-    context = session_context(session) | {"participant": participant, "message": message, "form": None, "state_etag": service.learner_etag(session)}
+    context = session_context(session) | {"participant": participant, "message": message, "form": None, "state_etag": service.learner_etag(session.version)}
     course, quiz, views = context["course"], context["quiz"], context["views"]
     if participant.removed:
         return context | {"step": "removed", "announce": _("Your teacher took you out of this session.")}
@@ -200,36 +202,39 @@ def survey_view(course) -> dict:
     }
 
 
-def tampered_response():
-    """A submission our pages could not have produced: nothing is stored."""
-    message = _("Some answers did not match this quiz, so nothing was saved. Please reload the page and try again.")
-    return render_template("error.html", title=_("Please try again"), message=message), 400
-
-
 def learner_page(participant, status=200, message=None, **extra):
     """The learner's page as it is now, with a message (a refusal) or the form they sent (its errors)."""
     return render_template("classroom/learner.html", **(learner_context(participant, message=message) | extra)), status
 
 
-def back_to_page(participant):
+def back_to_page(token):
     """After a stored answer or survey: the learner's page, by GET (a reload resends nothing)."""
-    return redirect(url_for(".session_page", token=participant.token), code=303)
+    return redirect(url_for(".session_page", token=token), code=303)
 
 
-def receive_answer(participant):
+def receive_answer(token):
     """Record an answer once; refuse it after the reveal, once the teacher has moved on, or from a learner
-    the teacher took out of the session."""
+    the teacher took out of the session.
+
+    The hottest write (a whole class answers within seconds): one read (the learner, their session, whether
+    they answered this question), one INSERT, one COMMIT, and a redirect that reads nothing back.
+    """
+    question_id = request.form.get("question", "")
+    found = service.learner_answering(token, question_id)
+    if found is None:
+        abort(404)
+    participant, answered = found
     session = participant.session
     course, lesson = lesson_of(session)
     quiz = lesson.quiz
-    answered = service.answers_of(participant)
     if session.mode == "live":
-        question = quiz.question(request.form.get("question", ""))
-        if question is not None and question.id in answered:  # sent twice: the first answer stands
-            return back_to_page(participant)
+        question = quiz.question(question_id)
+        if question is not None and answered:  # sent twice: the first answer stands
+            return back_to_page(token)
         questions = [question] if question else []
     else:
-        questions = [q for q in quiz.questions if q.id not in answered]
+        done = service.answered_questions(participant)
+        questions = [q for q in quiz.questions if q.id not in done]
     if participant.removed:
         return learner_page(participant, 409)
     if not questions or quiz_service.tampered(questions, request.form):
@@ -237,27 +242,27 @@ def receive_answer(participant):
     refusal = service.answer_refusal(session, quiz, questions[0])
     if refusal:
         return learner_page(participant, 409, message=refusal)
-    form = quiz_service.build_form(questions, views_in(course, lesson, current_language().tag), participant.token)
+    form = quiz_service.build_form(questions, views_in(course, lesson, current_language().tag), token)
     if not form.validate():
         return learner_page(participant, 422, form=form)
-    for given in quiz_service.answers_from(form, questions):
-        service.record_answer(participant, given)
-    if session.mode == "self":
-        participant.finished_at = utcnow()
-        db.session.commit()
-    return back_to_page(participant)
+    given = quiz_service.answers_from(form, questions)
+    if session.mode == "live":
+        service.record_answer(participant, given[0])
+    else:
+        service.record_answers(participant, given, finished=True)
+    return back_to_page(token)
 
 
-def receive_survey(participant):
+def receive_survey(participant, token):
     """Record (or skip) the attitude survey for the phase the learner is in."""
     session = participant.session
     course, lesson = lesson_of(session)
     phase = service.pending_survey(participant, session, len(service.answers_of(participant)), len(lesson.quiz.questions))
     if participant.removed or phase is None or request.form.get("phase") != phase:  # already sent, or the moment has passed
-        return back_to_page(participant)
+        return back_to_page(token)
     if request.form.get("skip"):
         service.record_survey(participant, phase, None)
-        return back_to_page(participant)
+        return back_to_page(token)
     scale = range(1, len(course.survey.labels) + 1)
     chosen = {}
     for statement in course.survey.statements:
@@ -269,7 +274,7 @@ def receive_survey(participant):
     if len(chosen) < len(course.survey.statements):
         return learner_page(participant, 422, message=_("Please choose an answer for every statement, or skip the survey."), chosen=chosen)
     service.record_survey(participant, phase, chosen)
-    return back_to_page(participant)
+    return back_to_page(token)
 
 
 @short.route("/s/<token>/state")
@@ -278,4 +283,4 @@ def learner_state(token):
     version = service.version_for_token(token)  # one indexed query: this is the hottest URL
     if version is None:
         abort(404)
-    return state_response({"version": version}, f"v{version}")
+    return state_response({"version": version}, service.learner_etag(version))

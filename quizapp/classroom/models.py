@@ -5,12 +5,12 @@ pseudonym, a language. No names, no IP addresses.
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..teachers.models import utcnow
+from ..timeutil import utcnow
 
 
 class ClassSession(db.Model):
@@ -20,6 +20,9 @@ class ClassSession(db.Model):
     __table_args__ = (
         db.CheckConstraint("state IN ('lobby', 'question', 'ended')", name="state"),
         db.CheckConstraint("mode IN ('live', 'self')", name="mode"),
+        # The purge (``service.purge_expired``) looks for sessions that ended before a cutoff, or never ended
+        # and were created before it (this index), or closed before it (``open_until``'s).
+        Index("ix_class_sessions_ended_at_open_until_created_at", "ended_at", "open_until", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -30,7 +33,7 @@ class ClassSession(db.Model):
     mode: Mapped[str] = mapped_column(String(10))  # "live" or "self"
     with_survey: Mapped[bool] = mapped_column(Boolean, default=False)
     pseudonyms: Mapped[bool] = mapped_column(Boolean, default=False)  # False: no names at all
-    open_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    open_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # Live state: "lobby", "question" or "ended"; the question shown and whether it is revealed.
     state: Mapped[str] = mapped_column(String(10), default="lobby")
     question_index: Mapped[int] = mapped_column(Integer, default=0)
@@ -47,7 +50,7 @@ class ClassSession(db.Model):
     # ISO 3166 code of the country whose emergency numbers and help lines learners' pages show (None: theirs).
     country: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     participants: Mapped[list["Participant"]] = relationship(back_populates="session", cascade="all, delete-orphan", passive_deletes=True)
 
@@ -84,10 +87,15 @@ class SessionAnswer(db.Model):
     """A learner's answer to one question of the session: recorded once, however often it is sent."""
 
     __tablename__ = "session_answers"
-    __table_args__ = (UniqueConstraint("participant_id", "question_id", name="uq_session_answers_participant_question"),)
+    __table_args__ = (
+        UniqueConstraint("participant_id", "question_id", name="uq_session_answers_participant_question"),
+        # The console and the projector count the answers to the question on screen at every poll; the report
+        # and the cascade from a deleted session use the same index by its first column.
+        Index("ix_session_answers_session_id_question_id", "session_id", "question_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_sessions.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(100))
     value: Mapped[object | None] = mapped_column(JSON)

@@ -2,7 +2,6 @@
 
 import csv
 import io
-from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -100,20 +99,16 @@ def build_report(session, lesson, course) -> Report:
 
 
 def question_row(question, answers) -> QuestionRow:
-    """Distribution and share right for one question."""
-    question_type = QUESTION_TYPES[question.type]
-    total = len(answers)
+    """Distribution and share right for one question, as its type adds the answers up."""
+    summary = QUESTION_TYPES[question.type].summarise(question, [(answer.value, answer.score) for answer in answers])
+    total = summary.answers
     row = QuestionRow(question, total, None, None)
-    if question_type.scored:
-        row.percent_correct = percent(sum(1 for a in answers if a.score == 1.0), total)
-    if question_type.counts_choices:
-        counts = Counter()
-        for answer in answers:
-            values = answer.value if isinstance(answer.value, list) else [answer.value]
-            counts.update(str(value) for value in values)
-        row.options = [OptionRow(option.id, counts[option.id], percent(counts[option.id], total), option.correct) for option in question.options]
-    if question.type == "likert" and total:
-        row.average = round(sum(int(a.value) for a in answers) / total, 2)
+    if summary.fully_right is not None:
+        row.percent_correct = percent(summary.fully_right, total)
+    if summary.counts is not None:
+        row.options = [OptionRow(option.id, summary.counts[option.id], percent(summary.counts[option.id], total), option.correct) for option in question.options]
+    if summary.average is not None:
+        row.average = round(summary.average, 2)
     return row
 
 

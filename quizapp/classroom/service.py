@@ -5,6 +5,7 @@ servers cannot lose one another's changes, and learners' pages know when to refr
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -18,18 +19,21 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
+from ..database import insert_once, read_scalar
 from ..extensions import db
-from ..teachers.models import aware, utcnow
+from ..timeutil import aware, utcnow
+from ..web import TOKEN_PATTERN
+from .blocklist import Blocklist
 from .models import ClassSession, JoinAttempt, Participant, SessionAnswer, SurveyResponse
 
 # No look-alikes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,43}$")
 PSEUDONYM_MAX = 30
 # Wrong codes are counted per client address in windows of ten minutes, and kept for a day.
 # The ceilings (JOIN_FAILURES_PER_WINDOW, JOIN_FAILURES_PER_DAY) are settings: see docs/RUNNING-A-SESSION.md.
@@ -101,22 +105,15 @@ def clean_pseudonym(value: str) -> tuple[str | None, str | None]:
         return None, gettext("Use at most %(max)d characters.", max=PSEUDONYM_MAX)
     if any(unicodedata.category(char) in ("Cc", "Cf") for char in text):
         return None, gettext("Use letters, numbers and spaces only.")
-    folded = text.casefold()
-    if any(word in folded for word in blocklist()):
+    if pseudonym_blocklist().refuses(text):
         return None, gettext("Please choose another name.")
     return text, None
 
 
-_BLOCKLIST: tuple[str, ...] | None = None
-
-
-def blocklist() -> tuple[str, ...]:
-    """Words a pseudonym may not contain (loaded once)."""
-    global _BLOCKLIST
-    if _BLOCKLIST is None:
-        lines = (Path(__file__).parent / "blocklist.txt").read_text(encoding="utf-8").splitlines()
-        _BLOCKLIST = tuple(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
-    return _BLOCKLIST
+@functools.cache
+def pseudonym_blocklist() -> Blocklist:
+    """The words a pseudonym may not contain (read once per process)."""
+    return Blocklist.read(Path(__file__).parent / "blocklist.txt")
 
 
 def join(session: ClassSession, language: str, pseudonym: str | None, browser: str | None = None) -> Participant | None:
@@ -171,10 +168,10 @@ def signature_valid(code: str, signature: str | None) -> bool:
 
 
 def participant_by_token(token: str) -> Participant | None:
-    """The participant with this token, or None."""
+    """The participant with this token, or None; their session comes in the same read (every caller needs it)."""
     if not TOKEN_PATTERN.match(token or ""):
         return None
-    return db.session.scalar(select(Participant).where(Participant.token == token))
+    return db.session.scalar(select(Participant).join(Participant.session).options(contains_eager(Participant.session)).where(Participant.token == token))
 
 
 # -- pacing ----------------------------------------------------------------------------------------------
@@ -213,19 +210,31 @@ def current_question(session: ClassSession, quiz):
     return quiz.questions[min(session.question_index, len(quiz.questions) - 1)]
 
 
+# The hottest statements, built once per process: SQLAlchemy caches their compiled SQL, not their
+# construction, which was a third of a state poll's CPU.
+VERSION_BY_TOKEN = select(ClassSession.version).join(Participant, Participant.session_id == ClassSession.id).where(Participant.token == bindparam("token"))
+LEARNER_ANSWERING = (
+    select(Participant, select(SessionAnswer.id).where(SessionAnswer.participant_id == Participant.id, SessionAnswer.question_id == bindparam("question_id")).exists())
+    .join(Participant.session)
+    .options(contains_eager(Participant.session))
+    .where(Participant.token == bindparam("token"))
+)
+
+
 def version_for_token(token: str) -> int | None:
-    """The version of the session a learner token belongs to, in one query (None if unknown)."""
+    """The version of the session a learner token belongs to (None if unknown): every learner's page polls
+    this, so it is one indexed read (the token's unique index, the session's key) outside any transaction."""
     if not TOKEN_PATTERN.match(token or ""):
         return None
-    return db.session.scalar(select(ClassSession.version).join(Participant, Participant.session_id == ClassSession.id).where(Participant.token == token))
+    return read_scalar(VERSION_BY_TOKEN, {"token": token})
 
 
-def learner_etag(session: ClassSession) -> str:
-    """What a learner's page depends on: only the session's version (as ``/s/<token>/state`` says).
+def learner_etag(version: int) -> str:
+    """What a learner's page depends on: only its session's version, for the page and ``/s/<token>/state``.
 
     Everything a learner sees change (the teacher's pacing, a lock, a removal) bumps the version.
     """
-    return f"v{session.version}"
+    return f"v{version}"
 
 
 def teacher_state(session: ClassSession, quiz) -> dict:
@@ -253,15 +262,49 @@ def answer_refusal(session: ClassSession, quiz, question) -> str | None:
     return None
 
 
+def learner_answering(token: str, question_id: str) -> tuple[Participant, bool] | None:
+    """The learner behind ``token`` with their session loaded, and whether they have answered ``question_id``
+    already; None for an unknown token. One indexed read (the token's unique index, the session's key, the
+    answers' unique (participant, question) index): an answer needs nothing else from the database."""
+    if not TOKEN_PATTERN.match(token or ""):
+        return None
+    row = db.session.execute(LEARNER_ANSWERING, {"token": token, "question_id": question_id}).first()
+    return (row[0], row[1]) if row else None
+
+
+def answered_questions(participant: Participant) -> set[str]:
+    """The ids of the questions this learner has answered."""
+    return set(db.session.scalars(select(SessionAnswer.question_id).where(SessionAnswer.participant_id == participant.id)))
+
+
 def record_answer(participant: Participant, given) -> bool:
-    """Store an answer once; False if this learner had already answered (the first answer stands)."""
-    db.session.add(SessionAnswer(session_id=participant.session_id, participant_id=participant.id, question_id=given.question_id, value=given.value, score=given.score, text=given.text))
+    """Store one answer once; False if this learner had already answered (the first answer stands)."""
+    return record_answers(participant, [given]) == 1
+
+
+def record_answers(participant: Participant, answers, finished: bool = False) -> int:
+    """Store the answers (and with ``finished``, that the learner has answered every question) in one
+    transaction; how many rows were new (exact for one answer).
+
+    An answer to a question this learner has answered already is skipped by the database itself (the unique
+    (participant, question) index), so a resend, a double click or two tabs at the same moment leave the
+    first answer standing. Nothing is read back: the caller redirects, and the next page loads what it shows.
+    """
+    now = utcnow()
+    rows = [
+        {"session_id": participant.session_id, "participant_id": participant.id, "question_id": given.question_id, "value": given.value, "score": given.score, "text": given.text, "answered_at": now}
+        for given in answers
+    ]
     try:
+        stored = db.session.execute(insert_once(SessionAnswer), rows[0] if len(rows) == 1 else rows).rowcount if rows else 0
+        if finished:
+            participants = Participant.__table__
+            db.session.execute(update(participants).where(participants.c.id == participant.id).values(finished_at=now))
         db.session.commit()
-        return True
-    except IntegrityError:
+    except IntegrityError:  # the session was deleted meanwhile: its learners and their answers are gone
         db.session.rollback()
-        return False
+        return 0
+    return stored
 
 
 def answers_of(participant: Participant) -> dict[str, SessionAnswer]:
@@ -328,6 +371,8 @@ def remove_participant(session: ClassSession, participant_id: int) -> bool:
     participant = db.session.scalar(select(Participant).where(Participant.id == participant_id, Participant.session_id == session.id, Participant.removed.is_(False)))
     if participant is None:
         return False
+    # The learner's row stays (it keeps the others' numbers and tells their page), so no cascade applies:
+    # what they sent is deleted here.
     for model in (SessionAnswer, SurveyResponse):
         db.session.execute(delete(model).where(model.participant_id == participant.id))
     participant.removed = True

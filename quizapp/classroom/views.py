@@ -8,7 +8,7 @@ from flask import Response, abort, g, jsonify, request
 
 from ..content_access import content
 from ..i18n import current_language, languages
-from ..questions.myth_fact import LABELS as MYTH_FACT_LABELS
+from ..quizzes.widgets import widget_for
 from . import service
 from .address import join_address
 from .report import question_row
@@ -88,8 +88,8 @@ class ReportLabels:
 
     def option(self, question, option_id) -> str:
         view = self.views[question.id].options[option_id]
-        if view.text is None:  # myth or fact
-            return str(MYTH_FACT_LABELS[option_id])
+        if view.text is None:  # an option with a fixed label (myth or fact)
+            return str(widget_for(question).fixed_label(option_id))
         return view.text.html.striptags()
 
     def statement(self, statement) -> str:

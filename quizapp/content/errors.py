@@ -13,7 +13,8 @@ class ContentError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # One error, one line: a message quoting an author's multi-line text must not break `file:line:` output.
+        return f"{self.path}:{self.line}: {' '.join(self.message.splitlines())}"
 
 
 class ErrorList(list):

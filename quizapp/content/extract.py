@@ -2,8 +2,13 @@
 
 It runs the same parser as the app and yields the translation units whose text lives in the file Babel
 hands over, each with its ``msgctxt`` (course, lesson) and a translator comment naming the item.
+
+Babel calls the extractor once per file, and every file of a course needs the whole course parsed (a
+lesson's context and line numbers come from the course). So a course is parsed once per extraction run:
+the parse is kept for as long as no file in its folder changes.
 """
 
+import os
 from pathlib import Path
 
 from .help import HELP_FILE, parse_help
@@ -32,7 +37,7 @@ def texts_in_file(path: Path):
     if path.name == GLOSSARY_FILE and not (path.parent / COURSE_FILE).exists():
         return  # terms to avoid, per language: checked, never translated
     folder = path.parent
-    course, errors = parse_course(folder)
+    course, errors = parsed_course(folder)
     _raise_on(errors)
     if path.name == COURSE_FILE:
         yield from (course.title, course.summary, course.audience)
@@ -46,6 +51,34 @@ def texts_in_file(path: Path):
     for text in lesson.texts():
         if text.path.resolve() == path:
             yield text
+
+
+# folder -> (its files' names, sizes and modification times; parse_course's result). A handful of entries:
+# one per course folder extracted by this process.
+_PARSED: dict[Path, tuple[tuple, tuple]] = {}
+_PARSED_MAX = 32
+
+
+def parsed_course(folder: Path) -> tuple:
+    """``parse_course(folder)``, parsed again only when a file in ``folder`` changed since the last call."""
+    state = folder_state(folder)
+    cached = _PARSED.get(folder)
+    if cached is not None and cached[0] == state:
+        return cached[1]
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    result = parse_course(folder)
+    _PARSED[folder] = (state, result)
+    return result
+
+
+def folder_state(folder: Path) -> tuple:
+    """Every file in ``folder`` by name, size and modification time: what a course's parse depends on."""
+    try:
+        with os.scandir(folder) as entries:
+            return tuple(sorted((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns) for entry in entries if entry.is_file()))
+    except OSError:
+        return ()
 
 
 def _raise_on(errors) -> None:

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, ErrorList
-from .schema import ID_PATTERN, Field, check_record
-from .yamlfile import LineDict, LineList, load_yaml
+from .files import exists, read_source
+from .inflections import fold, phrase_regex
+from .schema import ID_PATTERN, Field, check_record, is_mapping
+from .yamlfile import LineList, load_yaml
 
 
 @dataclass(frozen=True)
@@ -31,31 +33,41 @@ class Glossary:
     rules: dict
 
     def find(self, text: str, language: str, allowed=()) -> list[TermRule]:
-        """The rules ``text`` breaks, other than those ``allowed`` (term ids)."""
-        rules = self.rules.get(language) or self.rules.get(language.split("-")[0], ())
-        return [rule for rule in rules if rule.id not in allowed and rule.pattern.search(text)]
+        """The rules ``text`` breaks, other than those ``allowed`` (term ids), in any form the language
+        builds from a phrase (see ``inflections``): the first of each term's phrases that matches."""
+        key = language if language in self.rules else language.split("-")[0]
+        folded = fold(text, key)
+        found: dict[str, TermRule] = {}
+        for rule in self.rules.get(key, ()):
+            if rule.id not in allowed and rule.id not in found and rule.pattern.search(folded):
+                found[rule.id] = rule
+        return list(found.values())
 
 
-def phrase_pattern(phrase: str) -> re.Pattern:
-    """Whole words where the phrase begins or ends with a word character of a spaced script."""
-    start = r"\b" if re.match(r"[^\W\u3000-\u9fff\uac00-\ud7af]", phrase) else ""
-    end = r"\b" if re.search(r"[^\W\u3000-\u9fff\uac00-\ud7af]$", phrase) else ""
-    return re.compile(start + re.escape(phrase) + end, re.IGNORECASE)
+def phrase_pattern(phrase: str, language: str = "") -> re.Pattern:
+    """The phrase and its inflected forms in ``language``, matched in text folded by ``fold``: whole words
+    where the phrase begins or ends with a word character of a spaced script."""
+    folded = fold(phrase, language)
+    start = r"\b" if re.match(r"[^\W\u3000-\u9fff\uac00-\ud7af]", folded) else ""
+    end = r"\b" if re.search(r"[^\W\u3000-\u9fff\uac00-\ud7af]$", folded) else ""
+    return re.compile(start + phrase_regex(folded, language) + end, re.IGNORECASE)
 
 
 def parse_glossary(path: Path) -> tuple[Glossary, list[ContentError]]:
     """Parse the glossary; a missing file is an empty glossary."""
     errors = ErrorList(path)
-    if not path.is_file():
+    if not exists(path):
         return Glossary({}), []
-    data = load_yaml(path.read_text(encoding="utf-8"), errors)
+    data = load_yaml(read_source(path, errors), errors)
     values = check_record(data, [Field("terms", "records")], "the glossary", errors, 1) if data is not None else None
     rules: dict[str, list[TermRule]] = {}
     seen = set()
     for index, entry in enumerate((values or {}).get("terms", LineList())):
         line = values["terms"].line_of(index)
-        if not isinstance(entry, LineDict) or not ID_PATTERN.match(str(entry.get("id", ""))):
-            errors.add(line, "each glossary term needs an 'id' (lower-case letters, digits and hyphens)")
+        if not is_mapping(entry, ["id", "then one per language (en, ja, …)"], f"glossary term {index + 1}", errors, line):
+            continue
+        if not (isinstance(entry.get("id"), str) and ID_PATTERN.match(entry["id"])):
+            errors.add(entry.line_of("id"), "each glossary term needs an 'id' (lower-case letters, digits and hyphens)")
             continue
         term_id = entry["id"]
         if term_id in seen:
@@ -65,6 +77,9 @@ def parse_glossary(path: Path) -> tuple[Glossary, list[ContentError]]:
         for language, spec in entry.items():
             if language == "id":
                 continue
+            if not isinstance(language, str):
+                errors.add(entry.line_of(language), f"term '{term_id}': '{language}' is not a language tag such as en or ja")
+                continue
             record = check_record(spec, [Field("avoid", "records_or_empty"), Field("instead", "text")], f"term '{term_id}' in '{language}'", errors, entry.line_of(language))
             if not record or len(record) < 2:
                 continue
@@ -72,7 +87,7 @@ def parse_glossary(path: Path) -> tuple[Glossary, list[ContentError]]:
                 if not isinstance(phrase, str) or not phrase.strip():
                     errors.add(spec.line_of("avoid"), f"term '{term_id}' in '{language}': every entry of 'avoid' must be text")
                     continue
-                rules.setdefault(language, []).append(TermRule(term_id, language, phrase.strip(), record["instead"], phrase_pattern(phrase.strip())))
+                rules.setdefault(language, []).append(TermRule(term_id, language, phrase.strip(), record["instead"], phrase_pattern(phrase.strip(), language)))
     return Glossary({language: tuple(found) for language, found in rules.items()}), list(errors)
 
 

@@ -15,8 +15,9 @@ import phonenumbers
 from babel import Locale, UnknownLocaleError
 
 from .errors import ErrorList
+from .files import exists, read_source
 from .models import Audience, Contact, HelpLine, Hours, Period, Text
-from .schema import Field, check_record, check_value
+from .schema import Field, check_record, check_value, describe
 from .yamlfile import LineList, load_yaml
 
 HELP_FILE = "help.yml"
@@ -63,15 +64,12 @@ AUDIENCE_FIELDS = [Field("from", "int", required=False), Field("to", "int", requ
 def parse_help(path: Path):
     """Parse ``help.yml``; return (directory, lines by country code, errors)."""
     errors = ErrorList(path)
-    if not path.is_file():
+    if not exists(path):
         errors.add(1, f"{HELP_FILE} is missing: the help page needs at least the worldwide directory")
         return None, {}, list(errors)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        errors.add(1, f"the file is not valid UTF-8 (byte {exc.start}); save it as UTF-8")
-        return None, {}, list(errors)
-    data = load_yaml(text, errors)
+    data = load_yaml(read_source(path, errors), errors)
+    if data is None and not errors:
+        errors.add(1, "the help file is empty; expected the keys directory and countries")
     values = check_record(data, HELP_FIELDS, "the help file", errors, 1) if data is not None else None
     if not values:
         return None, {}, list(errors)
@@ -86,7 +84,7 @@ def parse_help(path: Path):
             errors.add(line, f"country '{country}' must be a two-letter ISO 3166 code in capitals, such as JP")
             continue
         if not isinstance(entries, LineList) or not entries:
-            errors.add(line, f"country {country} must have a list of entries")
+            errors.add(line, f"country {country} must have a list of entries, found {describe(entries)}")
             continue
         parsed = [_entry(raw, country, None, path, errors, seen, entries.line_of(index)) for index, raw in enumerate(entries)]
         lines[country] = tuple(entry for entry in parsed if entry is not None)
@@ -209,7 +207,7 @@ def _hours(raw, entry_id: str, path: Path, errors, line: int) -> Hours | None:
         return None
     try:
         zoneinfo.ZoneInfo(values["time_zone"])
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
         errors.add(raw.line_of("time_zone"), f"unknown time zone {values['time_zone']!r} in {entry_id}; use a tz database name such as Asia/Tokyo")
         return None
     periods = []

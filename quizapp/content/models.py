@@ -159,6 +159,8 @@ class Course:
     lessons: tuple[Lesson, ...]
     path: Path
     survey: Survey | None = None
+    order: int | None = None  # the library's order; the first course is where a newcomer starts
+    icon: str = "book"  # the picture on the course's card: a symbol of static/img/icons.svg
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""

@@ -5,6 +5,7 @@ parsed, with a list of :class:`ContentError` for what did not. A course with any
 whole (the rest of the library still loads), so a broken file never half-shows a lesson.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -12,8 +13,10 @@ from markdown_it import MarkdownIt
 
 from .directives import directive_errors
 from .errors import ContentError, ErrorList
-from .glossary import parse_glossary
+from .files import exists, read_source
+from .glossary import Glossary, parse_glossary
 from .help import HELP_FILE, parse_help
+from .icons import COURSE_ICONS
 from .models import Block, Course, Lesson, Library, Source, Survey, SurveyStatement, Text
 from .quiz import QUIZ_SUFFIX, parse_quiz
 from .schema import ANY_SOURCE, Field, check_record, check_value
@@ -34,6 +37,8 @@ COURSE_FIELDS = [
     Field("minutes", "int"),
     Field("source_language", "text"),
     Field("lessons", "records"),
+    Field("order", "int", required=False),  # the library lists courses by it; the first is where to start
+    Field("icon", "id", required=False),  # one of COURSE_ICONS: the picture on the course's card
 ]
 LESSON_FIELDS = [
     Field("title", "text"),
@@ -51,10 +56,13 @@ _markdown = MarkdownIt("commonmark", {"html": False})
 
 
 def load_library(root: Path) -> Library:
-    """Parse the whole ``courses/`` folder at ``root``."""
+    """Parse the whole ``courses/`` folder at ``root``; every problem is an error in the result, never an exception."""
     root = Path(root)
     courses, errors = {}, []
-    for folder in sorted(path for path in root.iterdir() if path.is_dir() and not path.name.startswith((".", "_"))):
+    folders, folder_errors = course_folders(root)
+    if folder_errors:  # not a folder, or not one we may read: nothing in it to look for
+        return Library(errors=tuple(folder_errors), glossary=Glossary({}))
+    for folder in folders:
         course, course_errors = parse_course(folder)
         errors.extend(course_errors)
         if course is not None and not course_errors:
@@ -69,17 +77,35 @@ def load_library(root: Path) -> Library:
                 del courses[course_id]
     glossary, glossary_errors = parse_glossary(root / GLOSSARY_FILE)
     errors.extend(glossary_errors)
+    courses = {course.id: course for course in sorted(courses.values(), key=library_order)}
     return Library(courses=courses, help_directory=directory, help_lines=help_lines, errors=tuple(errors), glossary=glossary)
+
+
+def library_order(course: Course) -> tuple:
+    """Courses with an ``order`` first, by it; then the others by id."""
+    return (course.order is None, course.order or 0, course.id)
+
+
+def course_folders(root: Path) -> tuple[list[Path], list[ContentError]]:
+    """The course folders in ``root`` (not hidden, not ``_drafts``), or an error when ``root`` cannot be listed."""
+    errors = ErrorList(root)
+    try:
+        names = sorted(os.listdir(root))
+    except OSError as exc:
+        errors.add(1, f"the courses folder cannot be read: {exc.strerror or exc}")
+        return [], list(errors)
+    # os.path.isdir, unlike Path.is_dir, never raises (a folder nobody may enter is then reported by its course.yml).
+    return [root / name for name in names if not name.startswith((".", "_")) and os.path.isdir(root / name)], []
 
 
 def parse_course(folder: Path) -> tuple[Course | None, list]:
     """Parse one course folder; return the course (None if unusable) and its errors."""
     path = folder / COURSE_FILE
     errors = ErrorList(path)
-    if not path.is_file():
+    if not exists(path):
         errors.add(1, f"course folder '{folder.name}' has no {COURSE_FILE}")
         return None, errors
-    data = load_yaml(_read(path, errors), errors)
+    data = load_yaml(read_source(path, errors), errors)
     if not errors and data is None:
         errors.add(1, "the course file is empty; expected the keys id, title, summary, audience, minutes, source_language, lessons")
     values = check_record(data, COURSE_FIELDS, "the course file", errors, 1) if data is not None else None
@@ -88,6 +114,8 @@ def parse_course(folder: Path) -> tuple[Course | None, list]:
     course_id = values.get("id", folder.name)
     if "id" in values and values["id"] != folder.name:
         errors.add(data.line_of("id"), f"course id '{values['id']}' must match its folder name '{folder.name}'")
+    if values.get("icon", COURSE_ICONS[0]) not in COURSE_ICONS:
+        errors.add(data.line_of("icon"), f"unknown icon '{values['icon']}'; expected one of: {', '.join(COURSE_ICONS)}")
     lesson_ids = _lesson_ids(values.get("lessons", LineList()), errors)
     lessons, lesson_errors = [], []
     for lesson_id in lesson_ids:
@@ -97,7 +125,7 @@ def parse_course(folder: Path) -> tuple[Course | None, list]:
             lessons.append(lesson)
     survey, survey_errors = parse_survey(folder / SURVEY_FILE, course_id)
     all_errors = list(errors) + lesson_errors + survey_errors + _unlisted_lesson_files(folder, lesson_ids)
-    if all_errors or len(values) < len(COURSE_FIELDS):
+    if all_errors or any(field.required and field.name not in values for field in COURSE_FIELDS):
         return None, all_errors
     ctx = course_id
 
@@ -114,6 +142,8 @@ def parse_course(folder: Path) -> tuple[Course | None, list]:
         lessons=tuple(lessons),
         path=folder,
         survey=survey,
+        order=values.get("order"),
+        icon=values.get("icon", COURSE_ICONS[0]),
     )
     return course, []
 
@@ -121,9 +151,9 @@ def parse_course(folder: Path) -> tuple[Course | None, list]:
 def parse_survey(path: Path, course_id: str):
     """Parse a course's optional ``survey.yml``: a labelled scale and attitude statements."""
     errors = ErrorList(path)
-    if not path.is_file():
+    if not exists(path):
         return None, []
-    data = load_yaml(_read(path, errors), errors)
+    data = load_yaml(read_source(path, errors), errors)
     values = check_record(data, SURVEY_FIELDS, "the survey file", errors, 1) if data is not None else None
     if not values or len(values) < len(SURVEY_FIELDS):
         return None, list(errors) or [ContentError(path, 1, "the survey file is empty; expected the keys labels and statements")]
@@ -192,12 +222,13 @@ def parse_lesson(path: Path, course_id: str, course_errors, lessons_list: LineLi
     """Parse ``<lesson>.md`` and its facilitator notes; return the lesson (or None) and errors."""
     lesson_id = path.stem
     errors = ErrorList(path)
-    if not path.is_file():
+    if not exists(path):
         index = lesson_ids.index(lesson_id)
         course_errors.add(_item_line(lessons_list, lesson_id, index), f"lesson '{lesson_id}' is listed but {path.name} does not exist")
         return None, []
-    text = _read(path, errors)
-    header, body, body_line = split_header(text, errors)
+    text = read_source(path, errors)
+    # An unreadable lesson is reported once; its quiz and notes are still checked below.
+    header, body, body_line = split_header(text, errors) if text is not None else (None, "", 1)
     values = None
     data = None
     if header is not None:
@@ -214,13 +245,15 @@ def parse_lesson(path: Path, course_id: str, course_errors, lessons_list: LineLi
     quiz_path = path.with_name(lesson_id + QUIZ_SUFFIX)
     quiz_errors = ErrorList(quiz_path)
     quiz = None
-    if quiz_path.is_file():
+    if exists(quiz_path):
         quiz = parse_quiz(quiz_path, ctx, known, quiz_errors)
     notes_path = path.with_name(lesson_id + NOTES_SUFFIX)
     notes_errors = ErrorList(notes_path)
     notes = ()
-    if notes_path.is_file():
-        notes = parse_markdown(_read(notes_path, notes_errors), 1, ctx + "/notes", notes_path, notes_errors, known_sources=None)
+    if exists(notes_path):
+        notes_text = read_source(notes_path, notes_errors)
+        if notes_text is not None:
+            notes = parse_markdown(notes_text, 1, ctx + "/notes", notes_path, notes_errors, known_sources=None)
     else:
         errors.add(1, f"facilitator notes are missing: expected a file {notes_path.name} beside the lesson")
     all_errors = list(errors) + list(notes_errors) + list(quiz_errors)
@@ -391,10 +424,3 @@ def _check_citations(content: str, line: int, errors, known_sources: set | None)
             expected = ", ".join(sorted(known_sources)) or "none declared"
             errors.add(line, f"citation '[@{source_id}]' names no source of this lesson; declared sources: {expected}")
 
-
-def _read(path: Path, errors) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        errors.add(1, f"the file is not valid UTF-8 (byte {exc.start}); save it as UTF-8")
-        return ""

@@ -7,13 +7,15 @@ any figure, so they are flagged only when they are a number of ``help.yml`` and 
 written in groups as a number is ("116 123"), or next to a word such as call, text, dial or line.
 """
 
+import functools
 import re
 import unicodedata
 
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from .directives import ANY_BRACES
-from .errors import ContentError
+from .errors import ContentError, ErrorList
+from .files import read_source
 
 # Words that make a known short code a phone number rather than a figure (course text is in English).
 CUE_BEFORE = re.compile(r"\b(call|calling|ring|dial|dialling|dialing|text|texting|phone|number|line|hotline|helpline|sms|whatsapp|reach|reached)\W+(?:\w+\W+){0,2}$", re.I)
@@ -34,6 +36,14 @@ def normalise_digits(text: str) -> str:
 
 def phone_numbers_in(text: str, regions, known=frozenset()) -> list[str]:
     """The phone numbers in ``text`` as written there (after digit normalisation)."""
+    return list(_phone_numbers_in(text, tuple(regions), frozenset(known)))
+
+
+# Matching every text against every help.yml country is most of `courses check`'s time, and a pure function
+# of its arguments: a text checked again in the same process (a re-check while editing, the test suite's many
+# checks of nearly the same library) is looked up, not matched again.
+@functools.lru_cache(maxsize=16384)
+def _phone_numbers_in(text: str, regions: tuple, known: frozenset) -> tuple[str, ...]:
     text = normalise_digits(LINK_TARGET.sub(" ", ANY_BRACES.sub(" ", text)))
     found = []
     if sum(char.isdigit() for char in text) >= MIN_DIGITS_FOR_MATCHER:
@@ -51,7 +61,7 @@ def phone_numbers_in(text: str, regions, known=frozenset()) -> list[str]:
         grouped = " " in written or "\u00a0" in written
         if grouped or CUE_BEFORE.search(text[: match.start()]) or CUE_AFTER.match(text[match.end() :]):
             found.append(written)
-    return found
+    return tuple(found)
 
 
 def known_numbers(library) -> frozenset:
@@ -79,7 +89,7 @@ def phone_number_errors(library) -> list[ContentError]:
         for text in course.texts():
             check(text.source, text.path, text.line)
         for lesson in course.lessons:
-            lines = lesson.path.read_text(encoding="utf-8").splitlines()
+            lines = (read_source(lesson.path, ErrorList(lesson.path)) or "").splitlines()
             for source in lesson.sources:
                 line = next((n for n, row in enumerate(lines, 1) if source.citation in row), 1)
                 check(source.citation, lesson.path, line)

@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from ..questions import QUESTION_TYPES
+from .files import read_source
 from .models import Quiz
-from .schema import Field, check_record
+from .schema import Field, check_record, describe, is_mapping
 from .yamlfile import load_yaml
 
 QUIZ_SUFFIX = ".quiz.yml"
@@ -14,7 +15,7 @@ FEEDBACK_MODES = ("end", "immediate")
 
 def parse_quiz(path: Path, ctx: str, sources: set, errors) -> Quiz | None:
     """Parse one quiz file; report every problem to ``errors`` (an ErrorList for ``path``)."""
-    data = load_yaml(path.read_text(encoding="utf-8"), errors)
+    data = load_yaml(read_source(path, errors), errors)
     if data is None:
         if not errors:
             errors.add(1, "the quiz file is empty; expected the keys feedback and questions")
@@ -28,11 +29,13 @@ def parse_quiz(path: Path, ctx: str, sources: set, errors) -> Quiz | None:
     items = values.get("questions", [])
     for index, raw in enumerate(items):
         line = items.line_of(index)
-        kind = raw.get("type") if hasattr(raw, "get") else None
-        if kind not in QUESTION_TYPES:
+        if not is_mapping(raw, ["id", "type"], f"question {index + 1}", errors, line):
+            continue
+        kind = raw.get("type")
+        if not isinstance(kind, str) or kind not in QUESTION_TYPES:
             known = ", ".join(QUESTION_TYPES)
-            found = f"'{kind}'" if kind else "no type"
-            errors.add(raw.line_of("type") if hasattr(raw, "line_of") else line, f"question {index + 1} has {found}; expected 'type' to be one of: {known}")
+            found = f"'{kind}'" if isinstance(kind, str) else describe(kind) if "type" in raw else "no type"
+            errors.add(raw.line_of("type"), f"question {index + 1} has {found}; expected 'type' to be one of: {known}")
             continue
         question = QUESTION_TYPES[kind].parse(raw, ctx + "/quiz", path, errors, sources)
         if question is None:

@@ -65,6 +65,14 @@ def _parsed(root: Path, stamp) -> Library:
     return _PARSED[key]
 
 
+def _mtime(path: Path) -> float | None:
+    """The modification time, or None for what cannot be looked at (a file removed while an editor saves)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
 class ContentRepository:
     """Access to the parsed library and its localized rendering."""
 
@@ -91,7 +99,8 @@ class ContentRepository:
         return self._library
 
     def _files_stamp(self):
-        return tuple(sorted((str(p), p.stat().st_mtime) for p in self.root.rglob("*") if p.is_file()))
+        """Every file's name and modification time: a change to any of them means parsing again."""
+        return tuple(sorted((str(path), _mtime(path)) for path in self.root.rglob("*") if path.is_file()))
 
     def courses(self) -> list[Course]:
         """Courses in library order."""

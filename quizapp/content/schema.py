@@ -15,6 +15,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Stands for "the lesson's sources are unknown (its header is broken)": skip citation checks.
 ANY_SOURCE = object()
 DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+MIN_YEAR, MAX_YEAR = 1900, 3000
 
 KIND_DESCRIPTIONS = {
     "text": "text",
@@ -46,11 +47,17 @@ def describe(value) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return f"the number {value}"
+    if isinstance(value, datetime.datetime):
+        return f"the date and time {value.isoformat(' ')}"
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"the text '{shown}'"
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "a list holding a mapping (one '-' too many?)"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -58,13 +65,24 @@ def describe(value) -> str:
     return type(value).__name__
 
 
+def is_mapping(data, keys, what: str, errors, line: int) -> bool:
+    """True when ``data`` is a mapping; otherwise report what was found instead of one with ``keys``.
+
+    Every parser asks this before it looks inside a record, so a list where a mapping belongs (a
+    ``- - id:`` with one dash too many) is an error at its line, not a TypeError.
+    """
+    if isinstance(data, LineDict):
+        return True
+    errors.add(line, f"{what} must be a mapping with the keys {', '.join(keys)}; found {describe(data)}")
+    return False
+
+
 def check_record(data, fields: list[Field], what: str, errors, line: int) -> dict | None:
     """Check that ``data`` is a mapping with exactly ``fields``; return the valid values.
 
     Every problem is added to ``errors``; a key whose value is wrong is left out of the result.
     """
-    if not isinstance(data, LineDict):
-        errors.add(line, f"{what} must be a mapping of keys to values, found {describe(data)}")
+    if not is_mapping(data, [field.name for field in fields if field.required] or [field.name for field in fields], what, errors, line):
         return None
     known = {field.name: field for field in fields}
     for key in data:
@@ -129,14 +147,26 @@ def _mapping(value):
 
 
 def _date(value):
-    # YAML reads 2024-09-01 as a date and 2018 as a number; keep all three precisions as text.
+    # YAML reads 2024-09-01 as a date and 2018 as a number; keep all three precisions as text. A text date
+    # must be a real one (no month 13, no 31 February): stale-date warnings compute with it.
+    if isinstance(value, datetime.datetime):
+        return None
     if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool) and 1900 < value < 3000:
+        return value.isoformat() if MIN_YEAR < value.year < MAX_YEAR else None
+    if isinstance(value, int) and not isinstance(value, bool) and MIN_YEAR < value < MAX_YEAR:
         return str(value)
-    if isinstance(value, str) and DATE_PATTERN.match(value):
+    if isinstance(value, str) and DATE_PATTERN.match(value) and _real_date(value):
         return value
     return None
+
+
+def _real_date(value: str) -> bool:
+    parts = [int(part) for part in value.split("-")]
+    try:
+        datetime.date(parts[0], *(parts[1:] + [1, 1])[:2])
+    except ValueError:
+        return False
+    return MIN_YEAR < parts[0] < MAX_YEAR
 
 
 def _url(value):

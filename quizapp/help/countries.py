@@ -5,6 +5,8 @@ language spoken by at least half of the people. No hand-written list: adding a l
 is enough for ``translate status`` and the tests to ask for its countries' help lines.
 """
 
+from functools import lru_cache
+
 from babel import Locale
 from babel.core import get_global
 
@@ -43,5 +45,13 @@ def is_covered(library, country: str) -> bool:
 
 
 def country_names(locale) -> dict[str, str]:
-    """Two-letter country codes with their names in ``locale``, from CLDR."""
-    return {code: name for code, name in locale.territories.items() if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
+    """Two-letter country codes with their names in ``locale``, from CLDR (read once per locale: every page's
+    support box asks, and building the table costs more than serving a cached page). Callers must not
+    modify the dict they get."""
+    return _country_names(str(locale))
+
+
+@lru_cache(maxsize=64)
+def _country_names(tag: str) -> dict[str, str]:
+    territories = Locale.parse(tag).territories
+    return {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}

@@ -8,6 +8,7 @@ from flask import g, make_response, render_template, request
 from flask_babel import get_locale
 
 from ..content_access import content, localizer
+from ..page_cache import cached_page
 from ..web import localized_blueprint
 from .choice import CHOSEN, COUNTRY_COOKIE, remember_country, request_country
 from .countries import country_names
@@ -27,6 +28,7 @@ def install(state) -> None:
 
 
 @bp.route("/help")
+@cached_page
 def index():
     """Help lines for the visitor's country; choosing a country here remembers it."""
     countries = country_names(get_locale())

@@ -1,13 +1,16 @@
-"""The common interface of question types.
+"""The common interface of question types: what a type *is*, apart from how a page shows it.
 
 A question type is one small class that knows how to read its definition from a quiz file (and what is
-wrong with it), which texts it has for translators, how it appears as a form field, which submitted values
-are impossible (tampering rather than a mistake), how an answer is stored and how it scores.
+wrong with it), in which order its options are shown, which submitted values are impossible (tampering
+rather than a mistake), how an answer is stored and scored, and how many answers add up for a report.
+
+Definitions depend on ``content.models`` and ``content.schema`` alone: no Flask, no WTForms. The parser
+(and Babel's extractor) use them without a web app; how a type appears on a page (its form field and
+template partials) is its widget in ``quizapp/quizzes/widgets/``.
 """
 
-from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
-from wtforms.validators import InputRequired, StopValidation
+from collections import Counter
+from dataclasses import dataclass
 
 from ..content.models import Option, Question, Text
 from ..content.schema import ANY_SOURCE, Field, check_record
@@ -24,6 +27,7 @@ class QuestionType:
     scored = True
     shuffled = False  # options shown in a per-attempt order (scales and myth/fact keep theirs)
     counts_choices = False  # answers are option ids worth counting (distributions, most chosen wrong)
+    keeps_text = False  # the learner writes their own words (stored apart from the answer, with consent)
     fields: list[Field] = []
     prompt_key = "prompt"
 
@@ -82,17 +86,13 @@ class QuestionType:
         shuffled = iter(movable)
         return [option if option.pinned else next(shuffled) for option in options]
 
-    def form_field(self, question: Question, prompt: Markup, choices: list[tuple[str, Markup]]):
-        """An unbound WTForms field for this question, choices already in display order."""
-        raise NotImplementedError
-
     def tampered(self, question: Question, values: list[str]) -> bool:
         """True when the submitted raw values cannot come from our form (unknown ids, too many)."""
         ids = {option.id for option in question.options}
         return len(values) > 1 or any(value not in ids for value in values)
 
     def answer(self, data):
-        """The answer to store (JSON-serialisable), from the field's data."""
+        """The answer to store (JSON-serialisable), from what the learner submitted."""
         return data
 
     def score(self, question: Question, answer) -> float | None:
@@ -114,24 +114,48 @@ class QuestionType:
         """A one-line description for `courses check --verbose`."""
         return f"{self.name}, {len(question.options)} options"
 
+    # -- adding answers up -----------------------------------------------------------------------------
 
-def required(message=None):
-    """A required-answer validator with our own translated message."""
-    return InputRequired(message=message or _l("Please answer this question."))
+    def summarise(self, question: Question, answers) -> "Summary":
+        """What many answers add up to, for the live screens, the session report and `courses stats`.
+
+        ``answers`` are (stored answer, score) pairs. A type counts chosen options only when its answers
+        are option ids (``counts_choices``) and averages only when it is a scale (``average``).
+        """
+        answers = list(answers)
+        fully_right = sum(1 for _value, score in answers if score == 1.0) if self.scored else None
+        counts = None
+        if self.counts_choices:
+            counts = Counter()
+            for value, _score in answers:
+                counts.update(str(v) for v in (value if isinstance(value, list) else [value]) if v is not None)
+        return Summary(len(answers), fully_right, counts, self.average([value for value, _score in answers]))
+
+    def average(self, values) -> float | None:
+        """The mean answer, for types whose answers are positions on a scale; None for the others."""
+        return None
 
 
-class AtLeastOne:
-    """At least one box ticked. Unlike InputRequired it sets no ``required`` attribute, which on a
-    checkbox would tell browsers that every box must be ticked."""
+@dataclass(frozen=True)
+class Summary:
+    """Many learners' answers to one question, added up."""
 
-    field_flags: dict = {}
+    answers: int
+    fully_right: int | None  # answers that scored 1; None when the type is not scored
+    counts: Counter | None  # times each option id was chosen; None when answers are not option ids
+    average: float | None  # mean scale position; None unless the type is a scale
 
-    def __init__(self, message):
-        self.message = message
+    def percent_right(self) -> float | None:
+        """The share of answers fully right, in percent (None when not scored or nobody answered)."""
+        if self.fully_right is None or not self.answers:
+            return None
+        return 100.0 * self.fully_right / self.answers
 
-    def __call__(self, form, field):
-        if not field.data:
-            raise StopValidation(self.message)
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction into the UI catalog without translating it here: definitions have
+    no request, hence no language. Widgets translate it when a page shows it."""
+    return message
 
 
 def option_records(raw, key: str, values, text, errors, extra_fields, kind_label: str) -> list[Option] | None:

@@ -1,11 +1,7 @@
 """Single choice and multiple select."""
 
-from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
-
 from ..content.schema import Field
-from .base import EXPLAINED_FIELDS, AtLeastOne, QuestionType, option_records, required
+from .base import EXPLAINED_FIELDS, QuestionType, option_records
 
 OPTION_EXTRA = [Field("correct", "bool", required=False), Field("pinned", "bool", required=False)]
 
@@ -28,19 +24,9 @@ class SingleChoice(QuestionType):
         if correct != 1:
             errors.add(raw.line_of("options"), f"single-choice question '{question.id}' must have exactly one option with 'correct: true', found {correct}")
 
-    def form_field(self, question, prompt, choices):
-        return RadioField(prompt, choices=[SelectChoice(value, label) for value, label in choices], validators=[required()])
-
     def score(self, question, answer):
         option = question.option(answer) if isinstance(answer, str) else None
         return 1.0 if option is not None and option.correct else 0.0
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes for a multiple select (WTForms' documented recipe)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class MultipleSelect(QuestionType):
@@ -63,9 +49,6 @@ class MultipleSelect(QuestionType):
             errors.add(raw.line_of("options"), f"question '{question.id}' needs at least 2 options")
         if not any(option.correct for option in question.options):
             errors.add(raw.line_of("options"), f"multiple-select question '{question.id}' needs at least one option with 'correct: true'")
-
-    def form_field(self, question, prompt, choices):
-        return MultiCheckboxField(prompt, choices=[SelectChoice(value, label) for value, label in choices], validators=[AtLeastOne(_l("Choose at least one answer."))])
 
     def tampered(self, question, values):
         ids = {option.id for option in question.options}

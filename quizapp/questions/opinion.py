@@ -1,12 +1,8 @@
 """Questions with no right answer: a Likert opinion scale and a free-text reflection."""
 
-from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import Length, Optional
-
 from ..content.models import Option
 from ..content.schema import Field
-from .base import OPTIONAL_EXPLANATION, QuestionType, required
+from .base import OPTIONAL_EXPLANATION, QuestionType
 
 MIN_LABELS, MAX_LABELS = 3, 7
 REFLECTION_MAX = 2000
@@ -33,9 +29,6 @@ class Likert(QuestionType):
             for n, label in enumerate(labels, 1)
         ]
 
-    def form_field(self, question, prompt, choices):
-        return RadioField(prompt, choices=[SelectChoice(value, label) for value, label in choices], validators=[required()])
-
     def answer(self, data):
         return int(data)
 
@@ -44,6 +37,10 @@ class Likert(QuestionType):
 
     def chosen(self, question, answer):
         return super().chosen(question, None if answer is None else str(answer))
+
+    def average(self, values):
+        positions = [value for value in values if isinstance(value, int)]
+        return sum(positions) / len(positions) if positions else None
 
     def describe(self, question):
         return f"opinion, {len(question.options)}-point scale"
@@ -54,14 +51,9 @@ class Reflection(QuestionType):
 
     name = "reflection"
     scored = False
+    # The learner's own words, kept apart from the answer and only with their consent (see the widget).
+    keeps_text = True
     fields = [Field("prompt", "text")] + OPTIONAL_EXPLANATION
-
-    def form_field(self, question, prompt, choices):
-        return TextAreaField(prompt, validators=[Optional(), Length(max=REFLECTION_MAX, message=_l("Please keep your reflection under %(max)d characters."))])
-
-    def consent_field(self):
-        """The checkbox that lets the learner keep the reflection."""
-        return BooleanField(_l("Save my reflection with my answers. It stays anonymous and only I can see it."))
 
     def tampered(self, question, values):
         return len(values) > 1

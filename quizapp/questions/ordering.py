@@ -2,35 +2,10 @@
 
 from itertools import combinations
 
-from flask_babel import lazy_gettext as _l
-from wtforms import Field as FormField
-from wtforms.validators import ValidationError
-
 from ..content.schema import Field
 from .base import EXPLAINED_FIELDS, QuestionType, option_records
 
 MIN_ITEMS = 3
-
-
-class OrderingField(FormField):
-    """One ``<select>`` per position, all with the same name: the submitted list is the order.
-
-    Works without JavaScript; a position chosen twice is a mistake to correct, not tampering.
-    """
-
-    def __init__(self, label=None, items=(), **kwargs):
-        super().__init__(label, **kwargs)
-        self.items = list(items)  # (id, label) in the initial (shuffled) order
-
-    def process_formdata(self, valuelist):
-        self.data = list(valuelist)
-
-    def process_data(self, value):
-        self.data = list(value) if value else [item_id for item_id, _label in self.items]
-
-    def pre_validate(self, form):
-        if sorted(self.data) != sorted(item_id for item_id, _label in self.items):
-            raise ValidationError(_l("Use each step once: every position needs a different step."))
 
 
 class Ordering(QuestionType):
@@ -54,9 +29,6 @@ class Ordering(QuestionType):
         """Shuffled, but never already in the right order: that would give the answer away."""
         order = super().display_order(question, rng)
         return order[1:] + order[:1] if order == list(question.options) else order
-
-    def form_field(self, question, prompt, choices):
-        return OrderingField(prompt, items=choices)
 
     def tampered(self, question, values):
         ids = {option.id for option in question.options}

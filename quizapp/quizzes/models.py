@@ -1,16 +1,12 @@
 """Quiz attempts and answers. Anonymous by design: no name, no IP address, no account."""
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-
-
-def utcnow() -> datetime:
-    """Now, timezone-aware."""
-    return datetime.now(timezone.utc)
+from ..timeutil import utcnow
 
 
 class QuizAttempt(db.Model):
@@ -23,11 +19,13 @@ class QuizAttempt(db.Model):
     course_id: Mapped[str] = mapped_column(String(100), index=True)
     lesson_id: Mapped[str] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(16))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Indexed for the retention purge (``retention.purge_attempts``), which deletes by age.
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     score: Mapped[float | None] = mapped_column(Float)  # 0-1 over scored questions, when completed
 
-    answers: Mapped[list["QuizAnswer"]] = relationship(back_populates="attempt", cascade="all, delete-orphan", order_by="QuizAnswer.id")
+    # Deleting an attempt deletes its answers in the database (ON DELETE CASCADE): the ORM need not load them first.
+    answers: Mapped[list["QuizAnswer"]] = relationship(back_populates="attempt", cascade="all, delete-orphan", passive_deletes=True, order_by="QuizAnswer.id")
 
     def answer_to(self, question_id: str) -> "QuizAnswer | None":
         """This attempt's answer to one question, or None."""
@@ -38,10 +36,11 @@ class QuizAnswer(db.Model):
     """An answer to one question; recorded once per attempt (the unique constraint makes resends harmless)."""
 
     __tablename__ = "quiz_answers"
+    # The unique constraint's index (attempt_id first) also serves look-ups and cascades by attempt.
     __table_args__ = (UniqueConstraint("attempt_id", "question_id", name="uq_quiz_answers_attempt_question"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(100))
     value: Mapped[object | None] = mapped_column(JSON)
     score: Mapped[float | None] = mapped_column(Float)
@@ -57,10 +56,11 @@ class QuizAnswerTally(db.Model):
     attempts themselves (their tokens and saved reflections) are deleted after their retention period."""
 
     __tablename__ = "quiz_answer_tallies"
+    # The unique constraint's index (course_id first) also serves ``flask courses stats``, which reads by course.
     __table_args__ = (UniqueConstraint("course_id", "lesson_id", "question_id", "language", "value_json", "score", name="uq_quiz_answer_tallies_answer"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    course_id: Mapped[str] = mapped_column(String(100), index=True)
+    course_id: Mapped[str] = mapped_column(String(100))
     lesson_id: Mapped[str] = mapped_column(String(100))
     question_id: Mapped[str] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(16))

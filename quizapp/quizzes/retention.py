@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
-from .models import QuizAnswer, QuizAnswerTally, QuizAttempt, utcnow
+from ..timeutil import utcnow
+from .models import QuizAnswer, QuizAnswerTally, QuizAttempt
 
 
 def purge_attempts(days: int, now: datetime | None = None) -> int:

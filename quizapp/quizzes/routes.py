@@ -6,14 +6,13 @@
 """
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from ..content_access import content, course_or_404, lesson_or_404
 from ..i18n import current_language
-from ..privacy import owns, remember_own
-from ..questions import QUESTION_TYPES
-from ..web import localized_blueprint
+from ..privacy import owns, remember_lesson_done, remember_own
+from ..web import TOKEN_PATTERN, localized_blueprint, tampered_response
 from . import service
+from .widgets import field_name, widget_for
 
 bp = localized_blueprint("quizzes", __name__)
 
@@ -22,7 +21,7 @@ def load(course_id, lesson_id, token=None):
     """The course, lesson and quiz of the URL (404 if any is missing or the token is malformed)."""
     course = course_or_404(course_id)
     lesson = lesson_or_404(course, lesson_id)
-    if lesson.quiz is None or (token is not None and not service.TOKEN_PATTERN.match(token)):
+    if lesson.quiz is None or (token is not None and not TOKEN_PATTERN.match(token)):
         abort(404)
     return course, lesson, lesson.quiz
 
@@ -60,7 +59,7 @@ def take_all_at_once(course, lesson, quiz, token, views):
     form = service.build_form(quiz.questions, views, token)
     if request.method == "POST":
         if service.tampered(quiz.questions, request.form):
-            return tampered_response(course, lesson)
+            return tampered_response()
         if form.validate():
             service.record_attempt(token, course, lesson, current_language().tag, service.answers_from(form, quiz.questions))
             remember_own(token)
@@ -81,14 +80,14 @@ def take_one_at_a_time(course, lesson, quiz, token, attempt, views):
         if posted in answered:  # sent twice (double click, back button): the first answer stands
             return redirect(url_for(".take", course_id=course.id, lesson_id=lesson.id, token=token, feedback=posted), code=303)
         if not remaining or posted != remaining[0].id:
-            return tampered_response(course, lesson)
+            return tampered_response()
     if not remaining:
         return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token))
     question = remaining[0]
     form = service.build_form([question], views, token)
     if request.method == "POST":
         if service.tampered([question], request.form):
-            return tampered_response(course, lesson)
+            return tampered_response()
         if form.validate():
             given = service.answers_from(form, [question])[0]
             service.record_answer(token, course, lesson, current_language().tag, given)
@@ -101,16 +100,12 @@ def take_one_at_a_time(course, lesson, quiz, token, attempt, views):
 
 def render_feedback(course, lesson, quiz, token, attempt, views, question):
     """The feedback on one answer, with the way on."""
-    item = result_item(question, views[question.id], attempt.answer_to(question.id), show_text=owns(token))
+    item = service.result_item(question, views[question.id], attempt.answer_to(question.id), show_text=owns(token))
     position = quiz.questions.index(question) + 1
     finished = attempt.completed_at is not None
+    if finished and owns(token):
+        remember_lesson_done(course.id, lesson.id)
     return render_template("quizzes/feedback.html", course=course, lesson=lesson, quiz=quiz, item=item, position=position, finished=finished, token=token)
-
-
-def tampered_response(course, lesson):
-    """A submission our form could not have produced: say so plainly, store nothing."""
-    message = _("Some answers did not match this quiz, so nothing was saved. Please reload the quiz and try again.")
-    return render_template("error.html", title=_("Please try again"), message=message), 400
 
 
 @bp.route("/courses/<course_id>/<lesson_id>/quiz/<token>/results")
@@ -121,38 +116,21 @@ def results(course_id, lesson_id, token):
     if attempt is None or attempt.completed_at is None:
         return redirect(url_for(".take", course_id=course.id, lesson_id=lesson.id, token=token))
     views = content().quiz_view(course, lesson, current_language())
-    items = [result_item(question, views[question.id], attempt.answer_to(question.id), show_text=owns(token)) for question in quiz.questions]
+    items = [service.result_item(question, views[question.id], attempt.answer_to(question.id), show_text=owns(token)) for question in quiz.questions]
     scored = [item for item in items if item["scored"]]
+    if owns(token):
+        remember_lesson_done(course.id, lesson.id)
     return render_template("quizzes/results.html", course=course, lesson=lesson, attempt=attempt, items=items, scored=scored)
 
 
-def result_item(question, view, answer, show_text: bool = False) -> dict:
-    """What the results page shows of one question. A saved reflection's text only with ``show_text``:
-    in the browser that wrote it (see ``privacy.owns``), never to whoever has the URL."""
-    question_type = QUESTION_TYPES[question.type]
-    value = answer.value if answer else None
-    return {
-        "question": question,
-        "view": view,
-        "scored": question_type.scored,
-        "score": answer.score if answer else None,
-        "chosen": [view.options[option.id] for option in question_type.chosen(question, value)],
-        "right": [view.options[option.id] for option in question_type.right_answer(question)],
-        "text": answer.text if answer and show_text else None,
-        "text_hidden": bool(answer and answer.text and not show_text),
-    }
-
-
-@bp.app_template_filter("inline")
-def inline_filter(localized):
-    """``{{ localized|inline }}``: a content unit as inline HTML, marked if untranslated."""
-    return service.inline_html(localized)
+# Globals, not a context processor: the partials are also used from macros imported without context.
+bp.add_app_template_global(field_name, "question_field_name")
+bp.add_app_template_global(widget_for, "question_widget")
 
 
 @bp.app_context_processor
 def quiz_helpers():
     """Helpers the quiz templates use."""
     return {
-        "service_field_name": service.field_name,
         "lesson_view_of": lambda course, lesson: content().lesson_view(course, lesson, current_language()),
     }

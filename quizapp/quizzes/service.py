@@ -5,38 +5,29 @@ database, so any worker on any server can serve any step of it.
 """
 
 import random
-import re
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
+from threading import Lock
 
-from flask_babel import gettext
-from markupsafe import Markup, escape
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
 from ..content.models import Option, Question
+from ..database import insert_once
 from ..extensions import db
 from ..forms import TextForm
 from ..questions import QUESTION_TYPES
-from .models import QuizAnswer, QuizAttempt, utcnow
+from ..timeutil import utcnow
+from ..web import inline_html
+from .models import QuizAnswer, QuizAttempt
+from .widgets import field_name, widget_for
 
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 FORM_META_FIELDS = {"csrf_token", "question"}
 
 
 def new_token() -> str:
     """A fresh attempt token (96 random bits)."""
     return secrets.token_urlsafe(12)
-
-
-def field_name(question: Question) -> str:
-    """The form field (and HTML name) of a question: ids use hyphens, Python names cannot."""
-    return "q_" + question.id.replace("-", "_")
-
-
-def save_field_name(question: Question) -> str:
-    """The consent checkbox of a reflection question."""
-    return field_name(question) + "__save"
 
 
 def display_order(question: Question, token: str) -> list[Option]:
@@ -48,28 +39,45 @@ def display_order(question: Question, token: str) -> list[Option]:
     return QUESTION_TYPES[question.type].display_order(question, random.Random(f"{token}/{question.id}"))
 
 
-def inline_html(localized) -> Markup:
-    """A localized unit as inline HTML; an untranslated one keeps its language and says so."""
-    if localized.translated:
-        return localized.html
-    mark = escape(gettext("not yet translated"))
-    return Markup(f'<span lang="{localized.lang}" dir="{localized.dir}" class="untranslated">{localized.html}</span> <span class="untranslated-mark">{mark}</span>')
+# Form classes per (questions, localized views): their fields and labels are the same for every attempt in a
+# language, so they are built once per worker; each attempt's option order is applied when a form is bound.
+FORM_CLASSES_MAX = 256
+_form_classes: OrderedDict = OrderedDict()
+_form_classes_lock = Lock()
 
 
 def build_form(questions, views, token: str, **kwargs) -> TextForm:
     """A WTForms form with one field per question, options in this attempt's order."""
+    form = form_class(tuple(questions), views)(**kwargs)
+    for question in questions:
+        order = [option.id for option in display_order(question, token)]
+        widget_for(question).apply_order(form[field_name(question)], order)
+    return form
+
+
+def form_class(questions: tuple, views: dict) -> type:
+    """The form class asking ``questions`` with the labels of ``views`` (the repository's cached, localized
+    quiz view: a new object whenever the course or catalog changes), options in the file's order."""
+    key = (tuple(question.id for question in questions), id(views))
+    with _form_classes_lock:
+        cached = _form_classes.get(key)
+        if cached is not None and cached[0] is views:  # an id is only unique while its object lives
+            _form_classes.move_to_end(key)
+            return cached[1]
 
     class QuizForm(TextForm):
         pass
 
     for question in questions:
         view = views[question.id]
-        choices = [(option.id, inline_html(view.options[option.id].text)) for option in display_order(question, token) if view.options[option.id].text]
-        question_type = QUESTION_TYPES[question.type]
-        setattr(QuizForm, field_name(question), question_type.form_field(question, inline_html(view.prompt), choices))
-        if question.type == "reflection":
-            setattr(QuizForm, save_field_name(question), question_type.consent_field())
-    return QuizForm(**kwargs)
+        choices = [(option.id, inline_html(view.options[option.id].text)) for option in question.options if view.options[option.id].text]
+        for name, field in widget_for(question).fields(question, inline_html(view.prompt), choices).items():
+            setattr(QuizForm, name, field)
+    with _form_classes_lock:
+        _form_classes[key] = (views, QuizForm)
+        while len(_form_classes) > FORM_CLASSES_MAX:
+            _form_classes.popitem(last=False)
+    return QuizForm
 
 
 def tampered(questions, formdata) -> bool:
@@ -79,20 +87,11 @@ def tampered(questions, formdata) -> bool:
     second value for a single choice or an ordering that is not a permutation of its items as an
     impossible value. Missing answers are ordinary mistakes, handled by the form's validation.
     """
-    allowed = set(FORM_META_FIELDS)
-    for question in questions:
-        allowed.add(field_name(question))
-        if question.type == "reflection":
-            allowed.add(save_field_name(question))
+    forms = [(question, widget_for(question)) for question in questions]
+    allowed = set(FORM_META_FIELDS).union(*(widget.field_names(question) for question, widget in forms))
     if any(key not in allowed for key in formdata.keys()):
         return True
-    for question in questions:
-        values = formdata.getlist(field_name(question))
-        if values and QUESTION_TYPES[question.type].tampered(question, values):
-            return True
-        if question.type == "reflection" and formdata.getlist(save_field_name(question)) not in ([], ["y"]):
-            return True
-    return False
+    return any(widget.tampered(question, formdata) for question, widget in forms)
 
 
 @dataclass(frozen=True)
@@ -109,14 +108,8 @@ def answers_from(form, questions) -> list[GivenAnswer]:
     """Score every answered question of a validated form."""
     given = []
     for question in questions:
-        question_type = QUESTION_TYPES[question.type]
-        data = form[field_name(question)].data
-        text = None
-        if question.type == "reflection":
-            keep = form[save_field_name(question)].data
-            text = data.strip() if keep and data and data.strip() else None
-        value = question_type.answer(data)
-        given.append(GivenAnswer(question.id, value, question_type.score(question, value), text))
+        value, text = widget_for(question).given(form, question)
+        given.append(GivenAnswer(question.id, value, QUESTION_TYPES[question.type].score(question, value), text))
     return given
 
 
@@ -127,53 +120,78 @@ def find_attempt(token: str) -> QuizAttempt | None:
 
 def attempt_score(attempt: QuizAttempt, quiz) -> float | None:
     """Average score over the quiz's scored questions (None if it has none)."""
+    return average_score(quiz, {answer.question_id: answer.score for answer in attempt.answers})
+
+
+def average_score(quiz, scores: dict[str, float | None]) -> float | None:
+    """Average of ``scores`` (by question id) over the quiz's scored questions, an unanswered one counting
+    0 (None if the quiz has no scored question)."""
     scored = [q.id for q in quiz.questions if QUESTION_TYPES[q.type].scored]
     if not scored:
         return None
-    by_question = {answer.question_id: answer.score or 0.0 for answer in attempt.answers}
-    return sum(by_question.get(question_id, 0.0) for question_id in scored) / len(scored)
+    return sum(scores.get(question_id) or 0.0 for question_id in scored) / len(scored)
 
 
-def record_attempt(token, course, lesson, language, answers) -> QuizAttempt:
-    """Store a whole attempt at once (feedback at the end). A resent or double-clicked form stores nothing new."""
-    existing = find_attempt(token)
-    if existing is not None:
-        return existing
-    attempt = QuizAttempt(token=token, course_id=course.id, lesson_id=lesson.id, language=language, completed_at=utcnow())
-    attempt.answers = [QuizAnswer(question_id=a.question_id, value=a.value, score=a.score, text=a.text) for a in answers]
-    attempt.score = attempt_score(attempt, lesson.quiz)
-    db.session.add(attempt)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same form arrived twice at the same moment: the other request stored it
+def record_attempt(token, course, lesson, language, answers) -> bool:
+    """Store a whole attempt at once (feedback at the end): the attempt and its answers in one transaction,
+    read back from nowhere. False if this token has an attempt already (a resent or double-clicked form, or
+    both at the same moment): the first one stands, and nothing new is stored."""
+    now = utcnow()
+    scores = {answer.question_id: answer.score for answer in answers}
+    attempt = {"token": token, "course_id": course.id, "lesson_id": lesson.id, "language": language, "started_at": now, "completed_at": now, "score": average_score(lesson.quiz, scores)}
+    attempt_id = db.session.execute(insert_once(QuizAttempt).values(attempt).returning(QuizAttempt.__table__.c.id)).scalar()
+    if attempt_id is None:
         db.session.rollback()
-        return find_attempt(token)
-    return attempt
+        return False
+    if answers:
+        db.session.execute(QuizAnswer.__table__.insert(), [answer_row(attempt_id, answer, now) for answer in answers])
+    db.session.commit()
+    return True
 
 
-def record_answer(token, course, lesson, language, answer: GivenAnswer) -> QuizAttempt:
-    """Store one answer (immediate feedback); the first answer to a question is the one that counts."""
-    attempt = find_attempt(token) or _create_attempt(token, course, lesson, language)
-    if attempt.completed_at is None and attempt.answer_to(answer.question_id) is None:
-        db.session.add(QuizAnswer(attempt=attempt, question_id=answer.question_id, value=answer.value, score=answer.score, text=answer.text))
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-        db.session.refresh(attempt)
-    if attempt.completed_at is None and all(attempt.answer_to(q.id) for q in lesson.quiz.questions):
-        attempt.completed_at = utcnow()
-        attempt.score = attempt_score(attempt, lesson.quiz)
-        db.session.commit()
-    return attempt
+def record_answer(token, course, lesson, language, answer: GivenAnswer) -> None:
+    """Store one answer (immediate feedback) in one transaction: the attempt if it is the first, the answer
+    unless the question has one already (the first answer counts), and the attempt completed and scored by
+    the answer that leaves no question unanswered. Nothing is stored in a completed attempt."""
+    attempts = QuizAttempt.__table__
+    found = db.session.execute(select(attempts.c.id, attempts.c.completed_at).where(attempts.c.token == token)).first()
+    attempt_id = found.id if found else _create_attempt(token, course, lesson, language)
+    if found is not None and found.completed_at is not None:
+        return
+    now = utcnow()
+    db.session.execute(insert_once(QuizAnswer).values(answer_row(attempt_id, answer, now)))
+    answers = QuizAnswer.__table__
+    scores = dict(db.session.execute(select(answers.c.question_id, answers.c.score).where(answers.c.attempt_id == attempt_id)).all())
+    if all(question.id in scores for question in lesson.quiz.questions):
+        db.session.execute(update(attempts).where(attempts.c.id == attempt_id, attempts.c.completed_at.is_(None)).values(completed_at=now, score=average_score(lesson.quiz, scores)))
+    db.session.commit()
 
 
-def _create_attempt(token, course, lesson, language) -> QuizAttempt:
-    attempt = QuizAttempt(token=token, course_id=course.id, lesson_id=lesson.id, language=language)
-    db.session.add(attempt)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return find_attempt(token)
-    return attempt
+def _create_attempt(token, course, lesson, language) -> int:
+    """A new attempt's id (in the caller's transaction); the other one's if a request with the same token
+    created it at the same moment (the database waits for it, then skips this row)."""
+    attempts = QuizAttempt.__table__
+    created = db.session.execute(insert_once(QuizAttempt).values(token=token, course_id=course.id, lesson_id=lesson.id, language=language).returning(attempts.c.id)).scalar()
+    return created if created is not None else db.session.execute(select(attempts.c.id).where(attempts.c.token == token)).scalar_one()
+
+
+def answer_row(attempt_id: int, answer: GivenAnswer, now) -> dict:
+    """One ``quiz_answers`` row, for a Core INSERT."""
+    return {"attempt_id": attempt_id, "question_id": answer.question_id, "value": answer.value, "score": answer.score, "text": answer.text, "answered_at": now}
+
+
+def result_item(question, view, answer, show_text: bool = False) -> dict:
+    """What the results page shows of one question. A saved reflection's text only with ``show_text``:
+    in the browser that wrote it (see ``privacy.owns``), never to whoever has the URL."""
+    question_type = QUESTION_TYPES[question.type]
+    value = answer.value if answer else None
+    return {
+        "question": question,
+        "view": view,
+        "scored": question_type.scored,
+        "score": answer.score if answer else None,
+        "chosen": [view.options[option.id] for option in question_type.chosen(question, value)],
+        "right": [view.options[option.id] for option in question_type.right_answer(question)],
+        "text": answer.text if answer and show_text else None,
+        "text_hidden": bool(answer and answer.text and not show_text),
+    }

@@ -1,7 +1,7 @@
 """What authors learn from the answers: per question and language, how learners did."""
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
@@ -59,30 +59,17 @@ def course_stats(course, languages) -> list[QuestionStats]:
 
 def summarise(course_id, lesson_id, question, language, answers) -> QuestionStats:
     """Figures for one question's answers in one language."""
-    question_type = QUESTION_TYPES[question.type]
-    percent = None
-    if question_type.scored:
-        percent = 100.0 * sum(1 for _value, score in answers if score == 1.0) / len(answers)
-    wrong, wrong_count = most_chosen_wrong(question, [value for value, _score in answers])
-    opinion = None
-    if question.type == "likert":
-        values = [value for value, _score in answers if isinstance(value, int)]
-        opinion = sum(values) / len(values) if values else None
-    return QuestionStats(course_id, lesson_id, question.id, question.type, language, len(answers), percent, wrong, wrong_count, opinion)
+    summary = QUESTION_TYPES[question.type].summarise(question, answers)
+    wrong, wrong_count = most_chosen_wrong(question, summary)
+    return QuestionStats(course_id, lesson_id, question.id, question.type, language, summary.answers, summary.percent_right(), wrong, wrong_count, summary.average)
 
 
-def most_chosen_wrong(question, values) -> tuple[str | None, int]:
-    """The wrong option chosen most often (ties go to the one listed first), for choice questions."""
-    question_type = QUESTION_TYPES[question.type]
-    if not (question_type.counts_choices and question_type.scored):
+def most_chosen_wrong(question, summary) -> tuple[str | None, int]:
+    """The wrong option chosen most often (ties go to the one listed first), for scored choice questions."""
+    if summary.counts is None or summary.fully_right is None:
         return None, 0
-    wrong_ids = [option.id for option in question.options if not option.correct]
-    counts = Counter()
-    for value in values:
-        for option_id in value if isinstance(value, list) else [value]:
-            if option_id in wrong_ids:
-                counts[option_id] += 1
-    if not counts:
+    wrong_ids = [option.id for option in question.options if not option.correct and summary.counts[option.id]]
+    if not wrong_ids:
         return None, 0
-    best = max(wrong_ids, key=lambda option_id: (counts[option_id], -wrong_ids.index(option_id)))
-    return best, counts[best]
+    best = max(wrong_ids, key=lambda option_id: (summary.counts[option_id], -wrong_ids.index(option_id)))
+    return best, summary.counts[best]

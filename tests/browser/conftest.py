@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from quizapp.config import PROJECT_ROOT
+from ..support import PROJECT_ROOT
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 TEACHER_EMAIL = "browser@example.org"

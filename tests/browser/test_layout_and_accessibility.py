@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 pytestmark = pytest.mark.browser
 
 LESSON = "/courses/understanding-hikikomori/what-is-hikikomori/"
-PAGES = {"library": "/", "lesson": LESSON, "help": "/help?country=JP"}
+PAGES = {"library": "/", "lesson": LESSON, "help": "/help?country=JP", "translations": "/translations"}
 
 
 def edge_gaps(page) -> dict:

@@ -1,0 +1,110 @@
+"""How the app survives a dropped database connection without pinging before every use, and reads one value
+in a single round trip.
+
+A pooled connection can be dead when a request takes it: PostgreSQL was restarted, failed over, or closed
+idle connections. SQLAlchemy's ``pool_pre_ping`` finds out by sending a ``SELECT 1`` at every checkout, one
+more round trip on every request (one of a state poll's four). Instead the app finds out when it uses the
+connection, and tries once more:
+
+- **The first statement of a transaction** (``retry_first_statement``) that fails because its connection was
+  dead is run again on a fresh one. Nothing had happened in that transaction yet, so running the statement
+  again is exactly what the pre-ping would have done, whatever the request is; no idempotency needed. The
+  failure marks the whole pool invalid (SQLAlchemy's ``connection_invalidated``), so the other connections
+  that died with the server are replaced when next taken, not discovered one request at a time.
+  A later statement is never retried (what the transaction did before it was lost with the connection): it
+  fails as before, and the request answers 503 with Retry-After (errors.py), as it does while the database
+  is away. Neither is a statement with changes waiting in the session (a rollback would drop them), nor a
+  lazy load (its object would be expired under it); a request's first statement is neither.
+- **One-value reads** (``read_scalar``, the state that every learner's page polls) run outside any
+  transaction, so on PostgreSQL they are one round trip instead of three (BEGIN, SELECT, ROLLBACK), and are
+  retried once the same way: a read can always be repeated.
+
+Why here and not around views: the statement is the only place that knows whether anything has happened
+yet, so one rule covers every route, the CLI and the health check, and no view needs to be idempotent.
+"""
+
+import logging
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+# session.info key: the transaction that already has its connection (its first statement has been sent).
+CONNECTED = "quizapp.connected_transaction"
+# app.extensions key: the engine for one-value reads (autocommit on PostgreSQL).
+READS = "quizapp.reads"
+
+
+def configure_reconnect(app) -> None:
+    """Retry first statements after a dropped connection (once per process: the listeners are the session
+    class's, shared by every app), and keep the engine that ``read_scalar`` uses."""
+    for name, listener in (("after_begin", note_connected), ("do_orm_execute", retry_first_statement)):
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)
+    with app.app_context():
+        app.extensions[READS] = reads_engine(db.engine)
+
+
+def reads_engine(engine: Engine) -> Engine:
+    """``engine`` in autocommit on PostgreSQL (no BEGIN and ROLLBACK around a lone SELECT). SQLite's driver
+    starts no transaction for a SELECT anyway, and switching its isolation level costs more than it saves.
+    The same pool either way (an option engine shares its parent's)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "postgresql" else engine
+
+
+def note_connected(session: Session, transaction: SessionTransaction, connection) -> None:
+    """``after_begin``: the transaction has a connection, so its next statements are not its first. (A
+    SAVEPOINT begins inside a transaction that has one already: the outermost one is what counts.)"""
+    if transaction.parent is None:
+        session.info[CONNECTED] = transaction
+
+
+def retry_first_statement(state: ORMExecuteState):
+    """``do_orm_execute``: run the transaction's first statement, and once more on a fresh connection if the
+    one it was given turns out to be dead. Any other statement runs as usual (None)."""
+    session = state.session
+    transaction = session.get_transaction()
+    started = transaction is not None and session.info.get(CONNECTED) is transaction
+    if started or state.is_relationship_load or state.is_column_load or session.new or session.dirty or session.deleted:
+        return None
+    try:
+        return state.invoke_statement()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("database connection lost (%s); retrying on a new connection", type(error.orig).__name__)
+        session.rollback()  # gives the dead connection back; the pool replaces it and every older one
+        return state.invoke_statement()
+
+
+def read_scalar(statement, parameters: dict | None = None):
+    """The first column of the first row of ``statement`` (or None), read outside any transaction in one
+    round trip, and read again once on a fresh connection if the pooled one was dead."""
+    engine = current_app.extensions[READS]
+    try:
+        return _scalar(engine, statement, parameters)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("database connection lost (%s); retrying on a new connection", type(error.orig).__name__)
+        return _scalar(engine, statement, parameters)
+
+
+def _scalar(engine: Engine, statement, parameters):
+    with engine.connect() as connection:
+        return connection.scalar(statement, parameters)
+
+
+def insert_once(model):
+    """A Core INSERT into ``model``'s table that skips a row a unique index already holds (ON CONFLICT DO
+    NOTHING, which PostgreSQL and SQLite both have): a resend stores nothing and raises nothing, so the
+    transaction goes on, and no ORM object is built for a row nobody reads back."""
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
+    return dialect.insert(model.__table__).on_conflict_do_nothing()

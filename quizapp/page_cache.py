@@ -1,0 +1,164 @@
+"""Rendered pages kept as bytes: lessons, courses, the library, help and guides at static-file speed.
+
+These pages are the same for every visitor with the same inputs, so each worker renders a page once per set
+of inputs and then serves the stored bytes (and their gzip, so no request compresses them again) with an
+ETag; a browser that already has them gets a bodiless 304. The key holds *everything* the page depends on:
+
+- the page itself: its path (which includes the language) and its query string;
+- the course files: the parsed library's identity (a new object whenever a file changes and is re-read;
+  with ``watch`` on, in debug, that is checked on every request);
+- the catalogs: the page language's ``courses`` catalog object (re-read when its .mo changes, in debug) and
+  the interface catalog Flask-Babel serves for the locale;
+- the visitor's help country and how it was found (the support box, and the help page, show its lines);
+- the lessons this browser has done (course cards and lesson pages show progress).
+
+A page that shows a flashed message, sets a cookie, holds a CSRF token or is not a 200 is never stored.
+Pages are ``private, no-cache``: a browser may keep them but must ask again, and no shared cache stores a
+page that depends on the visitor's cookies. docs/ARCHITECTURE.md lists the same inputs.
+"""
+
+import gzip
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import wraps
+from threading import Lock
+
+from flask import Response, current_app, g, request, session
+from flask_babel import get_locale, get_translations
+
+from .content_access import content
+from .i18n import current_language
+from .privacy import DONE_LESSONS
+
+# Distinct pages × languages × help countries × progress states a worker keeps (about 20 KB each, plus gzip):
+# the least recently used goes first.
+MAX_PAGES = 512
+# The same as Flask-Compress's default: a good ratio at a fraction of level 9's cost.
+GZIP_LEVEL = 6
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """One rendered page: its bytes, their gzip, its ETag and what the response must say it varies on."""
+
+    body: bytes
+    gzipped: bytes
+    etag: str
+    mimetype: str
+    help_country_used: bool
+    vary: tuple[str, ...]  # what the view said the page varies on (the help page: Cookie, Accept-Language)
+
+
+class PageCache:
+    """A bounded, thread-safe LRU of rendered pages, one per app (so per worker process)."""
+
+    def __init__(self, size: int = MAX_PAGES):
+        self.size = size
+        self._pages: OrderedDict = OrderedDict()
+        self._lock = Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key) -> CachedPage | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is None:
+                self.misses += 1
+                return None
+            self._pages.move_to_end(key)
+            self.hits += 1
+            return page
+
+    def put(self, key, page: CachedPage) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+def init_app(app) -> None:
+    """One cache per app; ``PAGE_CACHE = False`` turns it off (every page rendered afresh)."""
+    app.extensions["quizapp.page_cache"] = PageCache()
+
+
+def cached_page(view):
+    """Serve ``view``'s page from the cache when every input it depends on is unchanged (see module doc)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        cache = current_app.extensions.get("quizapp.page_cache")
+        if cache is None or not current_app.config.get("PAGE_CACHE", True) or request.method != "GET" or "_flashes" in session:
+            return view(*args, **kwargs)
+        key = page_key()
+        page = cache.get(key)
+        if page is None:
+            response = current_app.make_response(view(*args, **kwargs))
+            page = storable(response)
+            if page is None:
+                return response
+            cache.put(key, page)
+        return page_response(page)
+
+    return wrapper
+
+
+def page_key() -> tuple:
+    """Every input a cached page depends on (the list in the module doc)."""
+    from .help.choice import request_country
+    from .help.countries import country_names
+
+    repository = content()
+    library = repository.library  # first: with watch on, this re-reads changed course files
+    language = current_language()
+    countries = country_names(get_locale())
+    asked = (request.args.get("country") or "").upper()
+    country = (asked, "asked") if asked in countries else request_country(countries)
+    return (
+        request.path,
+        tuple(sorted(request.args.items(multi=True))),
+        id(library),
+        id(repository.catalogs.get(language.babel_id)),
+        id(get_translations()),
+        country,
+        tuple(session.get(DONE_LESSONS, ())),
+    )
+
+
+def storable(response: Response) -> CachedPage | None:
+    """The page to keep, or None when this response must not be reused."""
+    if response.status_code != 200 or response.direct_passthrough or response.is_streamed:
+        return None
+    if "Set-Cookie" in response.headers or g.get("csrf_token") or "_flashes" in session:
+        return None
+    body = response.get_data()
+    return CachedPage(
+        body=body,
+        gzipped=gzip.compress(body, GZIP_LEVEL, mtime=0),
+        etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
+        mimetype=response.mimetype,
+        help_country_used=bool(g.get("help_country_used")),
+        vary=tuple(response.vary),
+    )
+
+
+def page_response(page: CachedPage) -> Response:
+    """The stored page, gzipped when the browser takes it, or a 304 when the browser has it already."""
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    etag = page.etag + ("-gz" if gzipped else "")
+    if page.help_country_used:
+        g.help_country_used = True  # the help blueprint adds Vary: Cookie, Accept-Language
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = Response(page.gzipped if gzipped else page.body, mimetype=page.mimetype)
+        if gzipped:
+            response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Accept-Encoding", "Cookie", *page.vary))
+    return response

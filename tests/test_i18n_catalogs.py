@@ -1,0 +1,36 @@
+"""Compiled catalogs read through Babel's public API: content look-ups, and UI catalogs loaded without the
+messages that could break a page (checked form by form, dropped whole)."""
+
+import logging
+
+from babel.messages.catalog import Catalog
+
+from quizapp.i18n import ContentCatalogs, safe_ui_translations
+
+
+def test_a_content_translation_equal_to_its_source_counts_as_translated(write_catalog):
+    # "Hikikomori" is the word in Spanish too: the unit is translated, not waiting for a translator.
+    directory = write_catalog("es", "courses", {("c/l", "Hikikomori"): "Hikikomori", ("c/l", "Tea"): "Té"})
+    catalogs = ContentCatalogs(directory)
+    assert catalogs.lookup("es", "c/l", "Hikikomori") == "Hikikomori"
+    assert catalogs.lookup("es", "c/l", "Tea") == "Té"
+    assert catalogs.lookup("es", "other/lesson", "Tea") is None  # the context is part of the key
+    assert catalogs.lookup("es", "c/l", "Coffee") is None
+    assert catalogs.lookup("ja", "c/l", "Tea") is None  # no catalog compiled for ja
+
+
+def test_a_plural_ui_translation_with_one_bad_form_shows_the_source_in_every_form(write_catalog, caplog):
+    forms = Catalog(locale="es").num_plurals
+    bad = ("%(num)s alumno",) + ("<b onclick=x>%(num)s</b> alumnos",) * (forms - 1)
+    good = ("una respuesta",) + ("%(count)s respuestas",) * (forms - 1)  # count: the plural source passes it
+    directory = write_catalog("es", "messages", {
+        (None, ("%(num)s learner", "%(num)s learners")): bad,
+        (None, ("one answer", "%(count)s answers")): good,
+        (None, "Courses"): "Cursos",
+    })
+    with caplog.at_level(logging.ERROR, logger="quizapp.i18n"):
+        translations = safe_ui_translations(directory / "es" / "LC_MESSAGES" / "messages.mo", "es")
+    assert [translations.ungettext("%(num)s learner", "%(num)s learners", n) for n in (1, 5)] == ["%(num)s learner", "%(num)s learners"]
+    assert [translations.ungettext("one answer", "%(count)s answers", n) for n in (1, 5)] == ["una respuesta", "%(count)s respuestas"]
+    assert translations.ugettext("Courses") == "Cursos"
+    assert [record.getMessage() for record in caplog.records] == ["Dropped the es translation of '%(num)s learner': it contains HTML markup, which the source does not."]
