@@ -34,7 +34,7 @@ import psutil
 
 from quizapp.content import load_library
 from quizapp.i18n import read_languages
-from quizapp.quizzes.widgets import field_name
+from quizapp.testing import right_answer_form as answer_form
 
 from .client import Browser
 from .fixtures import COURSE, LESSON, PASSWORD, ROOT, TEACHER_EMAIL, csrf_token
@@ -147,20 +147,6 @@ def courses_with_ten_questions(target: Path, count: int = 10) -> Path:
     if quiz is None or len(quiz.questions) < count or library.errors:
         raise RuntimeError(f"the benchmark's copy of {path.name} does not parse into {count} questions: {library.errors[:3]}")
     return target
-
-
-def answer_form(question) -> dict:
-    """Form data answering ``question`` (right, or mid-scale for opinions), as the learner's page sends it."""
-    name = field_name(question)
-    if question.type in ("single", "myth_fact"):
-        return {name: next(option.id for option in question.options if option.correct)}
-    if question.type == "multiple":
-        return {name: [option.id for option in question.options if option.correct]}
-    if question.type == "ordering":
-        return {name: [option.id for option in question.options]}
-    if question.type == "likert":
-        return {name: "3"}
-    return {name: ""}
 
 
 async def teacher_browsers(port: int, count: int, timings: Timings) -> tuple[list[Browser], str]:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.quizzes.models import QuizAnswer, QuizAttempt
+from quizapp.testing import right_answer_form as right_answers  # noqa: F401 - other test modules import it from here
 
 from .support import DATA, SHIPPED
 
@@ -195,22 +196,6 @@ def test_csrf_token_is_required(make_app):
 def test_lesson_page_links_to_its_quiz(client):
     html = client.get("/en/courses/sample-course/first-lesson/").get_data(as_text=True)
     assert f'href="{FIRST}"' in html
-
-
-def right_answers(question) -> dict:
-    """Form data answering ``question`` right (or, for opinions, in the middle of the scale)."""
-    from quizapp.quizzes.widgets import field_name
-
-    name = field_name(question)
-    if question.type in ("single", "myth_fact"):
-        return {name: next(option.id for option in question.options if option.correct)}
-    if question.type == "multiple":
-        return {name: [option.id for option in question.options if option.correct]}
-    if question.type == "ordering":
-        return {name: [option.id for option in question.options]}
-    if question.type == "likert":
-        return {name: "3"}
-    return {name: ""}
 
 
 @pytest.mark.parametrize("tag", SHIPPED)
