@@ -28,7 +28,7 @@ def test_courses_check_prints_every_error_with_file_and_line(runner, course_tree
     assert lines[-1] == "3 error(s) found."
     assert f"{course_tree}/sample-course/course.yml:5: 'minutes' in the course file must be a whole number above zero, found the text 'ten'" in lines
     assert any(line.startswith(f"{course_tree}/sample-course/first-lesson.md:3: unknown key 'colour'") for line in lines)
-    assert any(line.startswith(f"{course_tree}/sample-course/first-lesson.md:16: citation '[@missing]'") for line in lines)
+    assert any(line.startswith(f"{course_tree}/sample-course/first-lesson.md:13: citation '[@missing]'") for line in lines)
 
 
 def test_courses_check_verbose_describes_each_question(runner, course_tree):

@@ -26,7 +26,7 @@ def test_fixture_library_parses_without_errors(course_tree):
     first = course.lessons[0]
     assert [block.kind for block in first.blocks] == ["heading", "paragraph", "bullet_list"]
     assert first.blocks[2].texts[1].source == "Second item with **bold** text."
-    assert first.blocks[1].texts[0].line == 15
+    assert first.blocks[1].texts[0].line == 12
     assert library.help_lines["JP"][0].source_date == "2024-09"
 
 
@@ -57,17 +57,6 @@ def test_duplicate_lesson_id_is_reported(course_tree):
     ]
 
 
-def test_duplicate_source_id_is_reported(course_tree):
-    edit(
-        course_tree / "sample-course/first-lesson.md",
-        "    url: https://example.org/a\n",
-        "    url: https://example.org/a\n  - id: source-a\n    citation: Again.\n",
-    )
-    assert errors_of(course_tree) == [
-        "sample-course/first-lesson.md:12: duplicate source id 'source-a': each source of a lesson needs its own id"
-    ]
-
-
 def test_duplicate_yaml_key_is_reported(course_tree):
     edit(course_tree / "sample-course/course.yml", "minutes: 10\n", "minutes: 10\nminutes: 12\n")
     assert errors_of(course_tree) == ["sample-course/course.yml:6: duplicate key 'minutes': each key may appear only once"]
@@ -84,7 +73,7 @@ def test_lesson_listed_without_file_is_a_broken_reference(course_tree):
 def test_citation_of_unknown_source_is_a_broken_reference(course_tree):
     edit(course_tree / "sample-course/first-lesson.md", "[@source-a]", "[@source-z]")
     assert errors_of(course_tree) == [
-        "sample-course/first-lesson.md:15: citation '[@source-z]' names no source of this lesson; declared sources: source-a"
+        "sample-course/first-lesson.md:12: citation '[@source-z]' names no source of this lesson; declared sources: source-a"
     ]
 
 
@@ -126,7 +115,7 @@ def test_unclosed_header_is_reported(course_tree):
 def test_unsupported_markdown_is_reported_with_its_line(course_tree):
     edit(course_tree / "sample-course/second-lesson.md", "Only a paragraph", "> A quote\n\nOnly a paragraph")
     assert errors_of(course_tree) == [
-        "sample-course/second-lesson.md:10: unsupported Markdown (a block quote): use headings, paragraphs and simple lists"
+        "sample-course/second-lesson.md:8: unsupported Markdown (a block quote): use headings, paragraphs and simple lists"
     ]
 
 

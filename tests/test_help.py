@@ -169,7 +169,7 @@ def test_phone_number_guard_catches_typed_numbers_and_leaves_figures_alone(runne
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if "typed into the text" in line]
     assert [error.split(": phone number ")[1].split(" typed")[0] for error in errors] == ["'0120-000-000'", "'0120-000-000'", "'110'"]
-    assert errors[0].startswith(f"{course_tree}/sample-course/first-lesson.md:15:")
+    assert errors[0].startswith(f"{course_tree}/sample-course/first-lesson.md:12:")
     assert errors[1].startswith(f"{course_tree}/sample-course/first-lesson.notes.md:3:")
     assert errors[2].startswith(f"{course_tree}/sample-course/first-lesson.quiz.yml:")
     assert "second-lesson" not in result.output
@@ -192,8 +192,8 @@ def test_directives_must_name_a_help_entry(course_tree):
     edit(course_tree / "sample-course/second-lesson.md", "Only a paragraph [@source-b].", "Only a paragraph [@source-b]. {{help:jp-test-line}} {{help:youth}} {{help:nowhere}} {{help: }}")
     errors = [f"{error.path.name}:{error.line}: {error.message}" for error in load_library(course_tree).errors]
     assert errors == [
-        "second-lesson.md:10: '{{help:nowhere}}' names no entry of help.yml; use an entry id or one of: emergency, national, youth, text",
-        "second-lesson.md:10: '{{help: }}' is not a help directive: write {{help:<entry id>}} or {{help:emergency}}, {{help:national}}, {{help:youth}}, {{help:text}}",
+        "second-lesson.md:8: '{{help:nowhere}}' names no entry of help.yml; use an entry id or one of: emergency, national, youth, text",
+        "second-lesson.md:8: '{{help: }}' is not a help directive: write {{help:<entry id>}} or {{help:emergency}}, {{help:national}}, {{help:youth}}, {{help:text}}",
     ]
 
 

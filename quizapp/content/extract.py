@@ -11,6 +11,7 @@ the parse is kept for as long as no file in its folder changes.
 import os
 from pathlib import Path
 
+from .bibliography import BIBLIOGRAPHY_FILE
 from .help import HELP_FILE, parse_help
 from .parser import COURSE_FILE, GLOSSARY_FILE, SURVEY_FILE, lesson_id_of, parse_course
 
@@ -36,6 +37,8 @@ def texts_in_file(path: Path):
         return
     if path.name == GLOSSARY_FILE and not (path.parent / COURSE_FILE).exists():
         return  # terms to avoid, per language: checked, never translated
+    if path.name == BIBLIOGRAPHY_FILE and not (path.parent / COURSE_FILE).exists():
+        return  # citations are shown as written, in the work's own language
     folder = path.parent
     course, errors = parsed_course(folder)
     _raise_on(errors)

@@ -11,13 +11,14 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from .bibliography import BIBLIOGRAPHY_FILE, bibliography_beside, lesson_sources, parse_bibliography
 from .directives import directive_errors
 from .errors import ContentError, ErrorList
 from .files import exists, read_source
 from .glossary import Glossary, parse_glossary
 from .help import HELP_FILE, parse_help
 from .icons import COURSE_ICONS
-from .models import Block, Course, Lesson, Library, Source, Survey, SurveyStatement, Text
+from .models import Block, Course, Lesson, Library, Survey, SurveyStatement, Text
 from .quiz import QUIZ_SUFFIX, parse_quiz
 from .schema import ANY_SOURCE, Field, check_record, check_value
 from .yamlfile import LineList, load_yaml
@@ -45,11 +46,10 @@ LESSON_FIELDS = [
     Field("minutes", "int"),
     Field("objectives", "texts"),
     Field("content_warning", "text", required=False),
-    Field("sources", "records"),
+    Field("sources", "records"),  # ids of courses/sources.yml (bibliography.lesson_sources checks them)
     Field("allow_terms", "texts", required=False),
 ]
 SURVEY_FIELDS = [Field("labels", "texts"), Field("statements", "records")]
-SOURCE_FIELDS = [Field("id", "id"), Field("citation", "text"), Field("url", "url", required=False)]
 
 # Commonmark without raw HTML: an author's (or translator's) <script> stays text. Output is sanitized too.
 _markdown = MarkdownIt("commonmark", {"html": False})
@@ -62,8 +62,10 @@ def load_library(root: Path) -> Library:
     folders, folder_errors = course_folders(root)
     if folder_errors:  # not a folder, or not one we may read: nothing in it to look for
         return Library(errors=tuple(folder_errors), glossary=Glossary({}))
+    bibliography, bibliography_errors = parse_bibliography(root / BIBLIOGRAPHY_FILE)
+    errors.extend(bibliography_errors)
     for folder in folders:
-        course, course_errors = parse_course(folder)
+        course, course_errors = parse_course(folder, bibliography)
         errors.extend(course_errors)
         if course is not None and not course_errors:
             courses[course.id] = course
@@ -98,8 +100,12 @@ def course_folders(root: Path) -> tuple[list[Path], list[ContentError]]:
     return [root / name for name in names if not name.startswith((".", "_")) and os.path.isdir(root / name)], []
 
 
-def parse_course(folder: Path) -> tuple[Course | None, list]:
-    """Parse one course folder; return the course (None if unusable) and its errors."""
+def parse_course(folder: Path, bibliography: dict | None = None) -> tuple[Course | None, list]:
+    """Parse one course folder; return the course (None if unusable) and its errors.
+
+    ``bibliography``: the sources by id (by default those of the ``sources.yml`` beside the folder)."""
+    if bibliography is None:
+        bibliography = bibliography_beside(folder)
     path = folder / COURSE_FILE
     errors = ErrorList(path)
     if not exists(path):
@@ -119,7 +125,7 @@ def parse_course(folder: Path) -> tuple[Course | None, list]:
     lesson_ids = _lesson_ids(values.get("lessons", LineList()), errors)
     lessons, lesson_errors = [], []
     for lesson_id in lesson_ids:
-        lesson, errors_in_lesson = parse_lesson(folder / f"{lesson_id}.md", course_id, errors, data["lessons"], lesson_ids)
+        lesson, errors_in_lesson = parse_lesson(folder / f"{lesson_id}.md", course_id, errors, data["lessons"], lesson_ids, bibliography)
         lesson_errors.extend(errors_in_lesson)
         if lesson:
             lessons.append(lesson)
@@ -218,7 +224,7 @@ def _unlisted_lesson_files(folder: Path, lesson_ids: list[str]) -> list:
     return errors
 
 
-def parse_lesson(path: Path, course_id: str, course_errors, lessons_list: LineList, lesson_ids: list[str]):
+def parse_lesson(path: Path, course_id: str, course_errors, lessons_list: LineList, lesson_ids: list[str], bibliography: dict):
     """Parse ``<lesson>.md`` and its facilitator notes; return the lesson (or None) and errors."""
     lesson_id = path.stem
     errors = ErrorList(path)
@@ -238,7 +244,7 @@ def parse_lesson(path: Path, course_id: str, course_errors, lessons_list: LineLi
         elif data is not None:
             values = check_record(data, LESSON_FIELDS, "the lesson header", errors, 2)
     ctx = f"{course_id}/{lesson_id}"
-    sources = _sources(values.get("sources", LineList()) if values else LineList(), errors)
+    sources = lesson_sources(values["sources"], bibliography, errors, data.line_of("sources")) if values and "sources" in values else []
     # With a broken header the sources are unknown: don't report every citation as broken too.
     known = {source.id for source in sources} if values and "sources" in values else ANY_SOURCE
     blocks = parse_markdown(body, body_line, ctx, path, errors, known_sources=known)
@@ -299,20 +305,6 @@ def split_header(text: str, errors) -> tuple[str | None, str, int]:
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
     errors.add(1, "the metadata header is not closed: expected a line '---' after the YAML keys")
     return None, "", len(lines)
-
-
-def _sources(items: LineList, errors) -> list[Source]:
-    sources, seen = [], set()
-    for index, item in enumerate(items):
-        values = check_record(item, SOURCE_FIELDS, "a source", errors, items.line_of(index))
-        if not values or "id" not in values or "citation" not in values:
-            continue
-        if values["id"] in seen:
-            errors.add(item.line_of("id"), f"duplicate source id '{values['id']}': each source of a lesson needs its own id")
-            continue
-        seen.add(values["id"])
-        sources.append(Source(values["id"], values["citation"], values.get("url")))
-    return sources
 
 
 def parse_markdown(body: str, first_line: int, ctx: str, path: Path, errors, known_sources: set | None) -> tuple[Block, ...]:
