@@ -16,6 +16,7 @@ from .content.glossary import parse_glossary, term_errors
 from .content.help import HELP_FILE, parse_help, stale_warnings
 from .content.parser import COURSE_FILE, GLOSSARY_FILE, load_library, parse_course
 from .content.phones import phone_number_errors
+from .content.quiz_quality import quality_errors, quality_report
 from .questions import QUESTION_TYPES
 
 courses_cli = AppGroup("courses", help="Check course files.")
@@ -24,12 +25,13 @@ translate_cli = AppGroup("translate", help="Extract, update, compile and check t
 
 @courses_cli.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option("--verbose", "-v", is_flag=True, help="Also list every quiz question as its type describes it.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list every quiz question as its type describes it, and each course's quiz-rule figures.")
 @click.option("--stale-after", type=click.IntRange(min=1), default=None, metavar="MONTHS", help="Warn about help entries whose newest date is older than this (default: HELP_STALE_MONTHS, 12).")
 def courses_check(path, verbose, stale_after):
     """Check every course file (or one course folder) and print each error as file:line.
 
-    Help entries whose sources are old or undated are warnings: they do not fail the check.
+    Help entries whose sources are old or undated are warnings: they do not fail the check. Breaking a quiz
+    rule (docs/AUTHORING.md) fails it, although the app still serves the course.
     """
     path = path or Path(current_app.config["COURSES_DIR"])
     warnings = []
@@ -42,17 +44,19 @@ def courses_check(path, verbose, stale_after):
             one = Library(courses={course.id: course}, glossary=glossary, help_directory=directory, help_lines=help_lines)
             # A broken help.yml is the error to report: checking directives against it would flag every one.
             directives = help_errors or directive_errors(course, directory, help_lines)
-            errors = list(errors) + glossary_errors + term_errors(one) + list(directives) + phone_number_errors(one)
+            errors = list(errors) + glossary_errors + term_errors(one) + list(directives) + phone_number_errors(one) + quality_errors(one)
         summary = f"course {path.name}: {len(course.lessons) if course else 0} lesson(s)"
     else:
         library = load_library(path)
         courses = list(library.courses.values())
-        errors = list(library.errors) + term_errors(library) + phone_number_errors(library)
+        errors = list(library.errors) + term_errors(library) + phone_number_errors(library) + quality_errors(library)
         months = stale_after or current_app.config.get("HELP_STALE_MONTHS", 12)
         warnings = stale_warnings(library, datetime.date.today(), months)
         lessons = sum(len(course.lessons) for course in library.courses.values())
         lines = sum(len(entries) for entries in library.help_lines.values())
         summary = f"{len(library.courses)} course(s), {lessons} lesson(s), {lines} help entries in {len(library.help_lines)} countries"
+    if verbose:  # before the errors: the figures are what an author needs to fix a failing quiz rule
+        describe_quizzes(courses)
     for warning in warnings:
         click.echo(warning, err=True)
     if warnings:
@@ -62,14 +66,19 @@ def courses_check(path, verbose, stale_after):
     if errors:
         click.echo(f"{len(errors)} error(s) found.", err=True)
         sys.exit(1)
-    if verbose:
-        for course in courses:
-            for lesson in course.lessons:
-                if lesson.quiz:
-                    click.echo(f"{course.id}/{lesson.id}: quiz, feedback {lesson.quiz.feedback}")
-                    for question in lesson.quiz.questions:
-                        click.echo(f"  {question.id}: {QUESTION_TYPES[question.type].describe(question)}")
     click.echo(f"OK: {summary}, no errors.")
+
+
+def describe_quizzes(courses) -> None:
+    """Every quiz question as its type describes it, then the quiz-rule report of each course and the library."""
+    for course in courses:
+        for lesson in course.lessons:
+            if lesson.quiz:
+                click.echo(f"{course.id}/{lesson.id}: quiz, feedback {lesson.quiz.feedback}")
+                for question in lesson.quiz.questions:
+                    click.echo(f"  {question.id}: {QUESTION_TYPES[question.type].describe(question)}")
+    for line in quality_report(Library(courses={course.id: course for course in courses})):
+        click.echo(line)
 
 
 @courses_cli.command("stats")

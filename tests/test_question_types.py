@@ -64,6 +64,17 @@ def test_opinion_and_reflection_are_never_scored():
     assert not QUESTION_TYPES["likert"].scored and not QUESTION_TYPES["reflection"].scored
 
 
+def test_a_type_needs_a_kind_exactly_when_it_is_scored(course_tree):
+    """`scored` on the definition decides: the fixture quiz without its `kind:` lines is refused at each
+    scored question and nowhere else."""
+    quiz = course_tree / "sample-course/first-lesson.quiz.yml"
+    quiz.write_text("".join(line for line in quiz.read_text().splitlines(keepends=True) if not line.strip().startswith("kind:")))
+    missing = {error.message.split("'")[1] for error in load_library(course_tree).errors if "needs 'kind:" in error.message}
+    first = load_library(DATA / "courses").courses["sample-course"].lessons[0].quiz
+    assert missing == {q.id for q in first.questions if QUESTION_TYPES[q.type].scored} == {"pick-one", "pick-many", "myth", "steps"}
+    assert all(q.kind for q in first.questions if QUESTION_TYPES[q.type].scored)
+
+
 def test_registry_has_one_class_per_type():
     assert set(QUESTION_TYPES) == {"single", "multiple", "myth_fact", "ordering", "likert", "reflection"}
     assert len({type(t) for t in QUESTION_TYPES.values()}) == 6

@@ -16,6 +16,12 @@ from ..content.models import Option, Question, Text
 from ..content.schema import ANY_SOURCE, Field, check_record
 
 COMMON_FIELDS = [Field("id", "id"), Field("type", "text")]
+# What a scored question asks of the learner (docs/AUTHORING.md, "Quiz rules"): to apply an idea to a
+# described situation, to judge why something is so or which conclusion follows, or to remember a fact.
+KINDS = ("scenario", "reasoning", "recall")
+# Optional for check_record: a scored type without it, or an unscored type with it, is reported by
+# check_kind with a message that says what to write, rather than as a bare missing or unknown key.
+KIND_FIELD = Field("kind", "text", required=False)
 EXPLAINED_FIELDS = [Field("explanation", "text"), Field("source", "id")]
 OPTIONAL_EXPLANATION = [Field("explanation", "text", required=False), Field("source", "id", required=False)]
 
@@ -24,7 +30,7 @@ class QuestionType:
     """Base class: subclasses set ``name``, ``label``, ``fields`` and override what differs."""
 
     name = ""
-    scored = True
+    scored = True  # scored types need a `kind` (KINDS) and count in the quiz rules; unscored ones refuse it
     shuffled = False  # options shown in a per-attempt order (scales and myth/fact keep theirs)
     counts_choices = False  # answers are option ids worth counting (distributions, most chosen wrong)
     keeps_text = False  # the learner writes their own words (stored apart from the answer, with consent)
@@ -35,8 +41,12 @@ class QuestionType:
 
     def parse(self, raw, ctx: str, path, errors, sources: set) -> Question | None:
         """Build the question from its mapping in the quiz file, reporting every problem."""
-        values = check_record(raw, COMMON_FIELDS + self.fields, f"question '{raw.get('id', '?')}'", errors, raw.line)
-        if values is None or any(f.required and f.name not in values for f in COMMON_FIELDS + self.fields):
+        fields = COMMON_FIELDS + [KIND_FIELD] + self.fields
+        values = check_record(raw, fields, f"question '{raw.get('id', '?')}'", errors, raw.line)
+        if values is None:
+            return None
+        kind = self.check_kind(raw, values, errors)
+        if any(f.required and f.name not in values for f in fields):
             return None
         question_id = values["id"]
 
@@ -63,9 +73,24 @@ class QuestionType:
             explanation=text("explanation", "explanation") if "explanation" in values else None,
             source=values.get("source"),
             line=raw.line,
+            kind=kind,
         )
         self.check(question, raw, errors)
         return question
+
+    def check_kind(self, raw, values, errors) -> str | None:
+        """The question's ``kind``: required on a scored type, one of KINDS; refused on an unscored one."""
+        kind, question_id = values.get("kind"), values.get("id", "?")
+        if not self.scored:
+            if "kind" in raw:
+                errors.add(raw.line_of("kind"), f"question '{question_id}' is a {self.name} question, which is not scored: remove 'kind' (it is only for scored types)")
+            return None
+        expected = " | ".join(KINDS)
+        if "kind" not in raw:
+            errors.add(raw.line, f"question '{question_id}' needs 'kind: {expected}' beside its type (what the question asks the learner to do)")
+        elif kind is not None and kind not in KINDS:
+            errors.add(raw.line_of("kind"), f"'kind' of question '{question_id}' must be one of: {', '.join(KINDS)}; found '{kind}'")
+        return kind if kind in KINDS else None
 
     def parse_options(self, raw, values, text, errors) -> list[Option] | None:
         """The question's options (none by default)."""
