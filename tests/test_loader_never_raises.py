@@ -64,6 +64,8 @@ class Damage:
 def role(path: str) -> str:
     """What a file is for: ``quiz.yml``, ``notes.md``, ``md`` (a lesson), ``course.yml``, ``help.yml``…"""
     name = Path(path).name
+    if path.startswith("surveys/"):  # a survey version, courses/surveys/<id>.yml
+        return "survey.yml"
     return name if name in ("course.yml", "survey.yml", "help.yml", "glossary.yml") else name.split(".", 1)[1]
 
 
@@ -228,7 +230,7 @@ def check(tmp_path_factory):
 def test_the_copied_library_loads_cleanly(tree):
     library = load_library(tree)
     assert library.errors == ()
-    assert set(library.courses) == {path.name for path in tree.iterdir() if path.is_dir()}
+    assert set(library.courses) == course_names(tree)
 
 
 # One property per kind of damage, so each gets its share of examples (drawn together, the first kind would
@@ -251,6 +253,11 @@ def test_a_damaged_file_is_reported_never_raised(tree, check, kind, data):
     assert_check_reports_without_traceback(tree, library, result)
 
 
+def course_names(tree: Path) -> set[str]:
+    """The course folders of the tree (``surveys/`` holds the survey versions, not a course)."""
+    return {path.name for path in tree.iterdir() if path.is_dir() and path.name != "surveys"}
+
+
 def assert_errors_name_files(tree: Path, errors) -> None:
     for error in errors:
         assert error.path == tree or tree in error.path.parents, error
@@ -259,11 +266,12 @@ def assert_errors_name_files(tree: Path, errors) -> None:
 
 
 def assert_other_courses_still_load(tree: Path, damage: Damage, library) -> None:
-    """A course's files only ever keep that course out; help.yml entries can be what lessons point at."""
-    if damage.path == "help.yml":
+    """A course's files only ever keep that course out; help.yml entries can be what lessons point at, and a
+    survey version every course may name."""
+    if damage.path == "help.yml" or damage.path.startswith("surveys/"):
         return
     damaged_course = damage.path.split("/")[0]
-    others = {path.name for path in tree.iterdir() if path.is_dir()} - {damaged_course}
+    others = course_names(tree) - {damaged_course}
     assert others <= set(library.courses), [str(error) for error in library.errors]
 
 

@@ -131,7 +131,7 @@ def console_and_report(live):
     service.answers_to(live.session, live.question.id)
     service.languages_joined(live.session)
     service.remove_participant(live.session, live.learners[1].id)
-    build_report(live.session, live.lesson, live.course)
+    build_report(live.session, live.lesson, live.course.survey)
 
 
 def purges(live):

@@ -17,7 +17,7 @@ cookie per session code brings a closed tab back through the QR link.
 
 import secrets
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from wtforms import SelectChoice
@@ -33,7 +33,7 @@ from ..security import cookies_secure
 from ..web import localized_blueprint, tampered_response
 from . import service
 from .forms import JoinCodeForm, JoinForm
-from .views import lesson_of, session_context, state_response, views_in
+from .views import lesson_of, session_context, state_response, survey_of, views_in
 
 bp = localized_blueprint("learn", __name__)
 short = Blueprint("learn_short", __name__)
@@ -160,9 +160,9 @@ def learner_context(participant, message=None) -> dict:
     if participant.removed:
         return context | {"step": "removed", "announce": _("Your teacher took you out of this session.")}
     answers = service.answers_of(participant)
-    phase = service.pending_survey(participant, session, len(answers), len(quiz.questions))
+    phase = service.pending_survey(participant, session, len(answers), len(quiz.questions)) if context["survey"] else None
     if phase:
-        return context | {"step": "survey", "phase": phase, "survey": survey_view(course), "chosen": {}, "announce": _("A short survey")}
+        return context | {"step": "survey", "phase": phase, "survey": survey_view(course, context["survey"]), "chosen": {}, "announce": _("A short survey")}
     if session.mode == "self":
         remaining = [q for q in quiz.questions if q.id not in answers]
         if session.state == "ended" or not remaining:
@@ -193,12 +193,12 @@ def results(quiz, views, answers, show_text) -> list:
     return [result_item(question, views[question.id], answers.get(question.id), show_text) for question in quiz.questions]
 
 
-def survey_view(course) -> dict:
-    """The survey's statements and scale in the learner's language."""
+def survey_view(course, survey) -> dict:
+    """The session's survey (its statements and scale) in the learner's language."""
     localize = localizer(course)
     return {
-        "labels": [localize.text(label) for label in course.survey.labels],
-        "statements": [(statement, localize.text(statement.text)) for statement in course.survey.statements],
+        "labels": [localize.text(label) for label in survey.labels],
+        "statements": [(statement, localize.text(statement.text)) for statement in survey.statements],
     }
 
 
@@ -225,6 +225,7 @@ def receive_answer(token):
         abort(404)
     participant, answered = found
     session = participant.session
+    g.session_country = session.country  # what help directives in the quiz show: no look-up by seat cookie
     course, lesson = lesson_of(session)
     quiz = lesson.quiz
     if session.mode == "live":
@@ -256,22 +257,23 @@ def receive_answer(token):
 def receive_survey(participant, token):
     """Record (or skip) the attitude survey for the phase the learner is in."""
     session = participant.session
-    course, lesson = lesson_of(session)
-    phase = service.pending_survey(participant, session, len(service.answers_of(participant)), len(lesson.quiz.questions))
+    _course, lesson = lesson_of(session)
+    survey = survey_of(session)
+    phase = service.pending_survey(participant, session, len(service.answers_of(participant)), len(lesson.quiz.questions)) if survey else None
     if participant.removed or phase is None or request.form.get("phase") != phase:  # already sent, or the moment has passed
         return back_to_page(token)
     if request.form.get("skip"):
         service.record_survey(participant, phase, None)
         return back_to_page(token)
-    scale = range(1, len(course.survey.labels) + 1)
+    scale = range(1, len(survey.labels) + 1)
     chosen = {}
-    for statement in course.survey.statements:
+    for statement in survey.statements:
         raw = request.form.get(f"s_{statement.id}", "")
         if raw and form_integer(raw) not in scale:
             return tampered_response()
         if raw:
             chosen[statement.id] = form_integer(raw)
-    if len(chosen) < len(course.survey.statements):
+    if len(chosen) < len(survey.statements):
         return learner_page(participant, 422, message=_("Please choose an answer for every statement, or skip the survey."), chosen=chosen)
     service.record_survey(participant, phase, chosen)
     return back_to_page(token)

@@ -32,6 +32,9 @@ class ClassSession(db.Model):
     lesson_id: Mapped[str] = mapped_column(String(100))
     mode: Mapped[str] = mapped_column(String(10))  # "live" or "self"
     with_survey: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The survey version it asks (courses/surveys/<id>.yml), fixed when it is created: a course that moves to a
+    # new survey leaves its earlier sessions with the statements their learners answered. None without one.
+    survey_id: Mapped[str | None] = mapped_column(String(100))
     pseudonyms: Mapped[bool] = mapped_column(Boolean, default=False)  # False: no names at all
     open_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # Live state: "lobby", "question" or "ended"; the question shown and whether it is revealed.

@@ -63,6 +63,22 @@ class SurveyRow:
 
 
 @dataclass
+class ScoreRow:
+    """One score (knowledge, attitude, behaviour) before and after: per learner the mean of its statements,
+    reverse ones turned round, then the mean over the learners who answered both phases."""
+
+    score: str
+    respondents: int
+    before: float | None
+    after: float | None
+
+    @property
+    def change(self) -> float | None:
+        """After minus before (positive: better informed, more accepting, more willing)."""
+        return None if self.before is None else round(self.after - self.before, 2)
+
+
+@dataclass
 class Report:
     """Everything the report shows."""
 
@@ -71,6 +87,9 @@ class Report:
     learner_rows: list[LearnerRow] | None
     survey_rows: list[SurveyRow] | None
     survey_respondents: int
+    # Per score, with the same threshold as the statements; None when hidden or the survey has no scores.
+    survey_scores: list[ScoreRow] | None = None
+    survey: object = None  # the session's survey version (its adapted_from label goes with the scores)
 
 
 def percent(part: int, whole: int) -> float:
@@ -78,8 +97,9 @@ def percent(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def build_report(session, lesson, course) -> Report:
-    """Compute the report of ``session`` from the database."""
+def build_report(session, lesson, survey) -> Report:
+    """Compute the report of ``session`` from the database; ``survey`` is the version the session asked
+    (``views.survey_of``), never the course's current one."""
     participants = list(db.session.scalars(select(Participant).where(Participant.session_id == session.id, Participant.removed.is_(False)).order_by(Participant.id)))
     answers = list(db.session.scalars(select(SessionAnswer).where(SessionAnswer.session_id == session.id)))
     questions = [question_row(question, [a for a in answers if a.question_id == question.id]) for question in (lesson.quiz.questions if lesson.quiz else ())]
@@ -92,10 +112,10 @@ def build_report(session, lesson, course) -> Report:
             own_scored = [a for a in own if a.question_id in scored]
             right = sum(1 for a in own_scored if a.score == 1.0)
             learner_rows.append(LearnerRow(participant.pseudonym or "", participant.language, len(own), percent(right, len(own_scored)) if own_scored else None))
-    survey_rows, respondents = None, 0
-    if session.with_survey and course.survey is not None:
-        survey_rows, respondents = survey_comparison(session, course.survey)
-    return Report(len(participants), questions, learner_rows, survey_rows, respondents)
+    survey_rows, scores, respondents = None, None, 0
+    if session.with_survey and survey is not None:
+        survey_rows, scores, respondents = survey_comparison(session, survey)
+    return Report(len(participants), questions, learner_rows, survey_rows, respondents, scores, survey)
 
 
 def question_row(question, answers) -> QuestionRow:
@@ -112,8 +132,8 @@ def question_row(question, answers) -> QuestionRow:
     return row
 
 
-def survey_comparison(session, survey) -> tuple[list[SurveyRow] | None, int]:
-    """Mean position before and after, per statement, over learners who answered both phases.
+def survey_comparison(session, survey) -> tuple[list[SurveyRow] | None, list[ScoreRow] | None, int]:
+    """Mean position before and after, per statement and per score, over learners who answered both phases.
 
     Nothing is shown (None) unless ``survey_may_be_shown`` says the respondents are enough real people.
     """
@@ -125,7 +145,7 @@ def survey_comparison(session, survey) -> tuple[list[SurveyRow] | None, int]:
     browsers = dict(db.session.execute(select(Participant.id, Participant.browser).where(Participant.id.in_(both))).all()) if both else {}
     patterns = {participant: (tuple(sorted(by_phase["pre"][participant].items())), tuple(sorted(by_phase["post"][participant].items()))) for participant in both}
     if not survey_may_be_shown(browsers, patterns):
-        return None, len(both)
+        return None, None, len(both)
     rows = []
     for statement in survey.statements:
         pairs = [(by_phase["pre"][p].get(statement.id), by_phase["post"][p].get(statement.id)) for p in both]
@@ -134,7 +154,25 @@ def survey_comparison(session, survey) -> tuple[list[SurveyRow] | None, int]:
             rows.append(SurveyRow(statement, len(pairs), None, None))
             continue
         rows.append(SurveyRow(statement, len(pairs), round(sum(b for b, _ in pairs) / len(pairs), 2), round(sum(a for _, a in pairs) / len(pairs), 2)))
-    return rows, len(both)
+    scores = [score_row(survey, score, by_phase, both) for score in survey.scores()]
+    return rows, scores or None, len(both)
+
+
+def score_row(survey, score: str, by_phase: dict, both: set) -> ScoreRow:
+    """One score before and after. A learner counts when they answered at least one of its statements in
+    both phases; below ``SURVEY_MINIMUM`` such learners the score is hidden, like a statement."""
+    statements = [statement for statement in survey.statements if statement.score == score]
+    top = len(survey.labels) + 1  # a reverse statement's position p counts as top - p: 1 <-> 5 on five labels
+    befores, afters = [], []
+    for participant in both:
+        pairs = [(by_phase["pre"][participant].get(statement.id), by_phase["post"][participant].get(statement.id), statement.reverse) for statement in statements]
+        pairs = [(top - before, top - after) if reverse else (before, after) for before, after, reverse in pairs if before is not None and after is not None]
+        if pairs:
+            befores.append(sum(before for before, _ in pairs) / len(pairs))
+            afters.append(sum(after for _, after in pairs) / len(pairs))
+    if len(befores) < SURVEY_MINIMUM:
+        return ScoreRow(score, len(befores), None, None)
+    return ScoreRow(score, len(befores), round(sum(befores) / len(befores), 2), round(sum(afters) / len(afters), 2))
 
 
 def survey_may_be_shown(browsers: dict[int, str | None], patterns: dict[int, tuple]) -> bool:
@@ -161,6 +199,13 @@ def report_csv(report: Report, labels) -> str:
         writer.writerow(["learner", "pseudonym", "language", "answered", "percent_correct"])
         for learner in report.learner_rows:
             writer.writerow(["learner", _safe(learner.pseudonym), learner.language, learner.answered, _number(learner.percent_correct)])
+    if report.survey_scores is not None:
+        writer.writerow([])
+        writer.writerow(["score", "name", "respondents", "before", "after", "change"])
+        for score in report.survey_scores:
+            writer.writerow(["score", labels.score(score.score), score.respondents, _number(score.before), _number(score.after), _number(score.change)])
+        if report.survey.adapted_from is not None:
+            writer.writerow(["adapted_from", labels.adapted_from(report.survey)])
     if report.survey_rows is not None:
         writer.writerow([])
         writer.writerow(["survey", "statement", "respondents", "before", "after", "change"])

@@ -66,6 +66,8 @@ def create_session(teacher, course, lesson, mode, with_survey, pseudonyms, open_
             lesson_id=lesson.id,
             mode=mode,
             with_survey=with_survey and course.survey is not None,
+            # The course's survey today; the session keeps this version whatever the course names later.
+            survey_id=course.survey.id if with_survey and course.survey is not None else None,
             pseudonyms=pseudonyms,
             open_until=open_until,
             country=country or None,

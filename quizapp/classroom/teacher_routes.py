@@ -35,7 +35,7 @@ from . import service
 from .forms import ActionForm, ControlForm, NewSessionForm
 from .models import ClassSession
 from .report import SURVEY_MINIMUM, build_report, report_csv
-from .views import ReportLabels, lesson_of, live_view, qr_response, teacher_state_response, views_in
+from .views import ReportLabels, lesson_of, live_view, qr_response, survey_of, teacher_state_response, views_in
 
 bp = localized_blueprint("classroom", __name__)
 
@@ -192,7 +192,7 @@ def report(session_id):
     """Per question, distribution and percent right; per learner only with pseudonyms; the survey change."""
     session = own_session_or_404(session_id)
     course, lesson = lesson_of(session)
-    data = build_report(session, lesson, course)
+    data = build_report(session, lesson, survey_of(session))
     views = views_in(course, lesson, current_language().tag)
     labels = ReportLabels(views, localizer(course))
     return render_template("classroom/report.html", session=session, course=course, lesson=lesson, report=data, views=views, labels=labels, minimum=SURVEY_MINIMUM)
@@ -203,7 +203,7 @@ def report_download(session_id):
     """The report's numbers as CSV, exactly those on the screen."""
     session = own_session_or_404(session_id)
     course, lesson = lesson_of(session)
-    data = build_report(session, lesson, course)
+    data = build_report(session, lesson, survey_of(session))
     labels = ReportLabels(views_in(course, lesson, current_language().tag), localizer(course))
     filename = f"kizuna-{session.code}-{lesson.id}.csv"
     return Response(report_csv(data, labels), mimetype="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

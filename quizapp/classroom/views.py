@@ -5,6 +5,7 @@ import io
 
 import segno
 from flask import Response, abort, g, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from ..content_access import content
 from ..i18n import current_language, languages
@@ -23,6 +24,14 @@ def lesson_of(session):
     return course, lesson
 
 
+def survey_of(session):
+    """The survey version the session was created with (not the course's current one), or None: a session
+    without the survey, or whose survey file is gone (then nothing is asked and the report says so)."""
+    if not session.with_survey or session.survey_id is None:
+        return None
+    return content().library.surveys.get(session.survey_id)
+
+
 def session_context(session) -> dict:
     """What both sides' pages need: the session, its lesson and quiz, rendered in the request's language."""
     course, lesson = lesson_of(session)
@@ -35,6 +44,7 @@ def session_context(session) -> dict:
         "lesson_view": content().lesson_view(course, lesson, language),
         "quiz": lesson.quiz,
         "views": views_in(course, lesson, language.tag),
+        "survey": survey_of(session),
     }
 
 
@@ -76,6 +86,17 @@ def views_in(course, lesson, tag):
     return content().quiz_view(course, lesson, language)
 
 
+# The names of a survey's scores on the report and in its CSV.
+SCORE_NAMES = {
+    # i18n: a survey score on the session report: what learners know about mental health
+    "knowledge": _l("Knowledge"),
+    # i18n: a survey score on the session report: how learners feel about people living with a mental-health condition
+    "attitude": _l("Attitudes"),
+    # i18n: a survey score on the session report: what learners say they would be willing to do (share a home, work alongside…)
+    "behaviour": _l("Intended behaviour"),
+}
+
+
 class ReportLabels:
     """Question, option and statement texts in the teacher's language, for the screen and the CSV."""
 
@@ -94,6 +115,13 @@ class ReportLabels:
 
     def statement(self, statement) -> str:
         return self.localizer.text(statement.text).html.striptags()
+
+    def score(self, score: str) -> str:
+        return str(SCORE_NAMES[score])
+
+    def adapted_from(self, survey) -> str:
+        """What the survey's statements are adapted from, "… not a validated instrument", as plain text."""
+        return self.localizer.text(survey.adapted_from).html.striptags()
 
 
 def teacher_state_response(session) -> Response:

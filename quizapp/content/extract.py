@@ -11,9 +11,9 @@ the parse is kept for as long as no file in its folder changes.
 import os
 from pathlib import Path
 
-from .bibliography import BIBLIOGRAPHY_FILE
+from .bibliography import BIBLIOGRAPHY_FILE, bibliography_beside
 from .help import HELP_FILE, parse_help
-from .parser import COURSE_FILE, GLOSSARY_FILE, SURVEY_FILE, lesson_id_of, parse_course
+from .parser import COURSE_FILE, GLOSSARY_FILE, SURVEYS_FOLDER, lesson_id_of, parse_course, parse_survey
 
 
 class CourseFileError(ValueError):
@@ -28,7 +28,7 @@ def extract_courses(fileobj, keywords, comment_tags, options):
 
 
 def texts_in_file(path: Path):
-    """The translation units defined in ``path`` (a course, lesson, notes or help file)."""
+    """The translation units defined in ``path`` (a course, lesson, notes, survey or help file)."""
     if path.name == HELP_FILE and not (path.parent / COURSE_FILE).exists():
         directory, lines, errors = parse_help(path)
         _raise_on(errors)
@@ -39,14 +39,17 @@ def texts_in_file(path: Path):
         return  # terms to avoid, per language: checked, never translated
     if path.name == BIBLIOGRAPHY_FILE and not (path.parent / COURSE_FILE).exists():
         return  # citations are shown as written, in the work's own language
+    if path.parent.name == SURVEYS_FOLDER and not (path.parent / COURSE_FILE).exists():
+        # A survey version, under its own msgctxt "surveys/<id>": every version keeps its translations.
+        survey, errors = parse_survey(path, bibliography_beside(path.parent))
+        _raise_on(errors)
+        yield from survey.texts()
+        return
     folder = path.parent
     course, errors = parsed_course(folder)
     _raise_on(errors)
     if path.name == COURSE_FILE:
         yield from (course.title, course.summary, course.audience)
-        return
-    if path.name == SURVEY_FILE:
-        yield from course.survey.texts()
         return
     lesson = course.lesson(lesson_id_of(path))
     if lesson is None:

@@ -62,6 +62,7 @@ class Question:
     explanation: Text | None = None
     source: str | None = None
     line: int = 1
+    kind: str | None = None  # scored questions: scenario, reasoning or recall (questions.base.KINDS)
 
     def option(self, option_id: str) -> Option | None:
         """The option with this id, or None."""
@@ -123,27 +124,46 @@ class Lesson:
             yield from self.quiz.texts()
 
 
+# What a survey statement adds up to on the report: knowledge, attitudes, intended behaviour.
+SURVEY_SCORES = ("knowledge", "attitude", "behaviour")
+
+
 @dataclass(frozen=True)
 class SurveyStatement:
-    """An attitude statement asked before and after a classroom session."""
+    """A statement asked before and after a classroom session. ``score`` is the score it counts towards
+    (None in retired surveys, which had none); ``reverse`` when agreeing is the less informed or more
+    stigmatizing answer, so the score counts it the other way round."""
 
     id: str
     text: Text
+    score: str | None = None
+    reverse: bool = False
 
 
 @dataclass(frozen=True)
 class Survey:
-    """A course's pre/post attitude survey: statements on one labelled scale."""
+    """A versioned pre/post survey, ``courses/surveys/<id>.yml``: statements on one labelled scale. A file a
+    session has used is never edited (sessions find their survey by id); a retired one no course may name."""
 
     labels: tuple[Text, ...]
     statements: tuple[SurveyStatement, ...]
     path: Path
+    id: str = ""
+    title: Text | None = None
+    adapted_from: Text | None = None  # "adapted from …, not a validated instrument", shown with the scores
+    sources: tuple[Source, ...] = ()
+    retired: bool = False
 
     def texts(self):
         """Every translation unit of the survey."""
+        yield from (text for text in (self.title, self.adapted_from) if text is not None)
         yield from self.labels
         for statement in self.statements:
             yield statement.text
+
+    def scores(self) -> tuple[str, ...]:
+        """The scores its statements count towards, in SURVEY_SCORES order (none for a retired survey)."""
+        return tuple(score for score in SURVEY_SCORES if any(statement.score == score for statement in self.statements))
 
 
 @dataclass(frozen=True)
@@ -154,13 +174,14 @@ class Course:
     title: Text
     summary: Text
     audience: Text
-    minutes: int
+    minutes: int  # self-study: reading every lesson and taking its quiz
     source_language: str
     lessons: tuple[Lesson, ...]
     path: Path
-    survey: Survey | None = None
+    survey: Survey | None = None  # the survey new sessions ask (``survey:`` in course.yml); sessions keep theirs
     order: int | None = None  # the library's order; the first course is where a newcomer starts
     icon: str = "book"  # the picture on the course's card: a symbol of static/img/icons.svg
+    class_minutes: int = 45  # one lesson taught in class: the length its facilitator notes plan for
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""
@@ -264,6 +285,7 @@ class Library:
     help_lines: dict[str, tuple[HelpLine, ...]] = field(default_factory=dict)
     errors: tuple = ()
     glossary: object = None
+    surveys: dict[str, Survey] = field(default_factory=dict)  # every version, retired ones too, by id
 
     def texts(self):
         """Every translation unit in the library."""

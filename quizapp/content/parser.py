@@ -18,13 +18,14 @@ from .files import exists, read_source
 from .glossary import Glossary, parse_glossary
 from .help import HELP_FILE, parse_help
 from .icons import COURSE_ICONS
-from .models import Block, Course, Lesson, Library, Survey, SurveyStatement, Text
+from .models import SURVEY_SCORES, Block, Course, Lesson, Library, Survey, SurveyStatement, Text
 from .quiz import QUIZ_SUFFIX, parse_quiz
 from .schema import ANY_SOURCE, Field, check_record, check_value
 from .yamlfile import LineList, load_yaml
 
 COURSE_FILE = "course.yml"
-SURVEY_FILE = "survey.yml"
+SURVEY_FILE = "survey.yml"  # where a course kept its survey before surveys were versioned: now an error
+SURVEYS_FOLDER = "surveys"  # courses/surveys/<survey id>.yml, shared by courses, one file per version
 GLOSSARY_FILE = "glossary.yml"
 MIN_SCALE, MAX_SCALE = 3, 7
 NOTES_SUFFIX = ".notes.md"
@@ -40,6 +41,8 @@ COURSE_FIELDS = [
     Field("lessons", "records"),
     Field("order", "int", required=False),  # the library lists courses by it; the first is where to start
     Field("icon", "id", required=False),  # one of COURSE_ICONS: the picture on the course's card
+    Field("survey", "id", required=False),  # the id of a current survey in courses/surveys/: what new sessions ask
+    Field("class_minutes", "int", required=False),  # one lesson taught in class (default 45)
 ]
 LESSON_FIELDS = [
     Field("title", "text"),
@@ -49,7 +52,15 @@ LESSON_FIELDS = [
     Field("sources", "records"),  # ids of courses/sources.yml (bibliography.lesson_sources checks them)
     Field("allow_terms", "texts", required=False),
 ]
-SURVEY_FIELDS = [Field("labels", "texts"), Field("statements", "records")]
+SURVEY_FIELDS = [
+    Field("title", "text"),
+    Field("adapted_from", "text", required=False),  # the instruments it adapts, "…, not a validated instrument"
+    Field("sources", "records", required=False),  # ids of courses/sources.yml: the instruments' papers
+    Field("retired", "bool", required=False),  # kept for the sessions that asked it; no course may name it
+    Field("labels", "texts"),
+    Field("statements", "records"),
+]
+STATEMENT_FIELDS = [Field("id", "id"), Field("text", "text"), Field("score", "id", required=False), Field("reverse", "bool", required=False)]
 
 # Commonmark without raw HTML: an author's (or translator's) <script> stays text. Output is sanitized too.
 _markdown = MarkdownIt("commonmark", {"html": False})
@@ -64,8 +75,10 @@ def load_library(root: Path) -> Library:
         return Library(errors=tuple(folder_errors), glossary=Glossary({}))
     bibliography, bibliography_errors = parse_bibliography(root / BIBLIOGRAPHY_FILE)
     errors.extend(bibliography_errors)
+    surveys, survey_errors = parse_surveys(root / SURVEYS_FOLDER, bibliography)
+    errors.extend(survey_errors)
     for folder in folders:
-        course, course_errors = parse_course(folder, bibliography)
+        course, course_errors = parse_course(folder, bibliography, surveys)
         errors.extend(course_errors)
         if course is not None and not course_errors:
             courses[course.id] = course
@@ -80,7 +93,7 @@ def load_library(root: Path) -> Library:
     glossary, glossary_errors = parse_glossary(root / GLOSSARY_FILE)
     errors.extend(glossary_errors)
     courses = {course.id: course for course in sorted(courses.values(), key=library_order)}
-    return Library(courses=courses, help_directory=directory, help_lines=help_lines, errors=tuple(errors), glossary=glossary)
+    return Library(courses=courses, help_directory=directory, help_lines=help_lines, errors=tuple(errors), glossary=glossary, surveys=surveys)
 
 
 def library_order(course: Course) -> tuple:
@@ -97,15 +110,18 @@ def course_folders(root: Path) -> tuple[list[Path], list[ContentError]]:
         errors.add(1, f"the courses folder cannot be read: {exc.strerror or exc}")
         return [], list(errors)
     # os.path.isdir, unlike Path.is_dir, never raises (a folder nobody may enter is then reported by its course.yml).
-    return [root / name for name in names if not name.startswith((".", "_")) and os.path.isdir(root / name)], []
+    return [root / name for name in names if not name.startswith((".", "_")) and name != SURVEYS_FOLDER and os.path.isdir(root / name)], []
 
 
-def parse_course(folder: Path, bibliography: dict | None = None) -> tuple[Course | None, list]:
+def parse_course(folder: Path, bibliography: dict | None = None, surveys: dict | None = None) -> tuple[Course | None, list]:
     """Parse one course folder; return the course (None if unusable) and its errors.
 
-    ``bibliography``: the sources by id (by default those of the ``sources.yml`` beside the folder)."""
+    ``bibliography``: the sources by id (by default those of the ``sources.yml`` beside the folder);
+    ``surveys``: the surveys by id (by default those of the ``surveys/`` folder beside it)."""
     if bibliography is None:
         bibliography = bibliography_beside(folder)
+    if surveys is None:
+        surveys = surveys_beside(folder, bibliography)
     path = folder / COURSE_FILE
     errors = ErrorList(path)
     if not exists(path):
@@ -129,7 +145,8 @@ def parse_course(folder: Path, bibliography: dict | None = None) -> tuple[Course
         lesson_errors.extend(errors_in_lesson)
         if lesson:
             lessons.append(lesson)
-    survey, survey_errors = parse_survey(folder / SURVEY_FILE, course_id)
+    survey = course_survey(values, data, surveys, errors)
+    survey_errors = _old_survey_file(folder)
     all_errors = list(errors) + lesson_errors + survey_errors + _unlisted_lesson_files(folder, lesson_ids)
     if all_errors or any(field.required and field.name not in values for field in COURSE_FIELDS):
         return None, all_errors
@@ -150,45 +167,137 @@ def parse_course(folder: Path, bibliography: dict | None = None) -> tuple[Course
         survey=survey,
         order=values.get("order"),
         icon=values.get("icon", COURSE_ICONS[0]),
+        class_minutes=values.get("class_minutes", Course.class_minutes),
     )
     return course, []
 
 
-def parse_survey(path: Path, course_id: str):
-    """Parse a course's optional ``survey.yml``: a labelled scale and attitude statements."""
-    errors = ErrorList(path)
+def course_survey(values: dict, data, surveys: dict, errors) -> Survey | None:
+    """The survey a course names (``survey: <id>``): a current one of ``courses/surveys/``, else an error."""
+    survey_id = values.get("survey")
+    if survey_id is None:
+        return None
+    survey = surveys.get(survey_id)
+    if survey is None:
+        known = ", ".join(sorted(key for key, found in surveys.items() if not found.retired)) or "none"
+        errors.add(data.line_of("survey"), f"survey '{survey_id}' is not in courses/{SURVEYS_FOLDER}/ (or has errors); current surveys: {known}")
+    elif survey.retired:
+        errors.add(data.line_of("survey"), f"survey '{survey_id}' is retired (kept for the sessions that asked it): name a current survey, or add a new version as a new file")
+        return None
+    return survey
+
+
+def _old_survey_file(folder: Path) -> list:
+    """A course's own ``survey.yml`` is no longer read: say where it belongs instead of ignoring it."""
+    path = folder / SURVEY_FILE
     if not exists(path):
-        return None, []
+        return []
+    errors = ErrorList(path)
+    errors.add(1, f"a course's {SURVEY_FILE} is no longer read: move it to courses/{SURVEYS_FOLDER}/<survey id>.yml and name it in {COURSE_FILE} with 'survey: <survey id>'")
+    return list(errors)
+
+
+# surveys folder -> ((its files' names, sizes and times; the bibliography's identity), parse_surveys' result)
+_SURVEYS_CACHE: dict[Path, tuple[tuple, tuple]] = {}
+
+
+def surveys_beside(folder: Path, bibliography: dict) -> dict[str, Survey]:
+    """The surveys of the ``surveys/`` folder beside a course folder (their errors are the library's to
+    report), read again only when a file there changed."""
+    root = Path(folder).parent / SURVEYS_FOLDER
+    try:
+        with os.scandir(root) as entries:
+            state = tuple(sorted((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns) for entry in entries if entry.is_file()))
+    except OSError:
+        state = None
+    key = (state, id(bibliography))
+    cached = _SURVEYS_CACHE.get(root)
+    if cached is not None and cached[0] == key:
+        return cached[1][0]
+    result = parse_surveys(root, bibliography)
+    _SURVEYS_CACHE[root] = (key, result)
+    return result[0]
+
+
+def parse_surveys(folder: Path, bibliography: dict) -> tuple[dict[str, Survey], list]:
+    """Every ``<id>.yml`` of ``courses/surveys/``, by id (the file's name); none when the folder is absent."""
+    try:
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return {}, []
+    except OSError as exc:
+        errors = ErrorList(folder)
+        errors.add(1, f"the surveys folder cannot be read: {exc.strerror or exc}")
+        return {}, list(errors)
+    surveys, errors = {}, []
+    for name in names:
+        if name.startswith((".", "_")) or not name.endswith(".yml"):
+            continue
+        survey, survey_errors = parse_survey(folder / name, bibliography)
+        errors.extend(survey_errors)
+        if survey is not None:
+            surveys[survey.id] = survey
+    return surveys, errors
+
+
+def parse_survey(path: Path, bibliography: dict):
+    """Parse one survey version, ``courses/surveys/<id>.yml``: title, what it is adapted from, its sources,
+    a labelled scale and statements, each counting towards a score (knowledge, attitude, behaviour)."""
+    errors = ErrorList(path)
+    survey_id = path.name.removesuffix(".yml")
+    context = f"{SURVEYS_FOLDER}/{survey_id}"
     data = load_yaml(read_source(path, errors), errors)
     values = check_record(data, SURVEY_FIELDS, "the survey file", errors, 1) if data is not None else None
-    if not values or len(values) < len(SURVEY_FIELDS):
-        return None, list(errors) or [ContentError(path, 1, "the survey file is empty; expected the keys labels and statements")]
+    if not values or any(field.required and field.name not in values for field in SURVEY_FIELDS):
+        return None, list(errors) or [ContentError(path, 1, "the survey file is empty; expected the keys title, labels and statements")]
+    if check_value(survey_id, "id", 1, f"the survey's file name '{path.name}'", errors) is None:
+        return None, list(errors)
+    sources = lesson_sources(values["sources"], bibliography, errors, data.line_of("sources")) if "sources" in values else []
     labels = values["labels"]
     if not MIN_SCALE <= len(labels) <= MAX_SCALE:
         errors.add(data.line_of("labels"), f"the survey scale needs {MIN_SCALE} to {MAX_SCALE} labels, found {len(labels)}")
+    statements = _survey_statements(values["statements"], context, survey_id, path, errors)
+    if errors:
+        return None, list(errors)
+
+    def text(key: str, label: str) -> Text | None:
+        return Text(values[key], context, f"survey {survey_id}: {label}", path, data.line_of(key)) if key in values else None
+
+    survey = Survey(
+        labels=tuple(
+            Text(label.strip(), "scale", f"survey {survey_id}: scale label {n} of {len(labels)}", path, labels.line_of(n - 1))
+            for n, label in enumerate(labels, 1)
+        ),
+        statements=tuple(statements),
+        path=path,
+        id=survey_id,
+        title=text("title", "title"),
+        adapted_from=text("adapted_from", "what its statements are adapted from (shown with the scores)"),
+        sources=tuple(sources),
+        retired=values.get("retired", False),
+    )
+    return survey, []
+
+
+def _survey_statements(items: LineList, context: str, survey_id: str, path: Path, errors) -> list[SurveyStatement]:
+    """The statements of a survey: unique ids, a known score, ``reverse`` only with a score."""
     statements, seen = [], set()
-    items = values["statements"]
     for index, item in enumerate(items):
-        record = check_record(item, [Field("id", "id"), Field("text", "text")], "a survey statement", errors, items.line_of(index))
-        if not record or len(record) < 2:
+        record = check_record(item, STATEMENT_FIELDS, "a survey statement", errors, items.line_of(index))
+        if not record or "id" not in record or "text" not in record:
             continue
         if record["id"] in seen:
             errors.add(item.line_of("id"), f"duplicate statement id '{record['id']}': each statement needs its own id")
             continue
         seen.add(record["id"])
-        text = Text(record["text"], f"{course_id}/survey", f"course {course_id}, attitude survey: statement {record['id']}", path, item.line_of("text"))
-        statements.append(SurveyStatement(record["id"], text))
-    if errors:
-        return None, list(errors)
-    survey = Survey(
-        labels=tuple(
-            Text(label.strip(), "scale", f"course {course_id}, attitude survey: scale label {n} of {len(labels)}", path, labels.line_of(n - 1))
-            for n, label in enumerate(labels, 1)
-        ),
-        statements=tuple(statements),
-        path=path,
-    )
-    return survey, []
+        score = record.get("score")
+        if score is not None and score not in SURVEY_SCORES:
+            errors.add(item.line_of("score"), f"unknown score '{score}'; expected one of: {', '.join(SURVEY_SCORES)}")
+        if record.get("reverse") and score is None:
+            errors.add(item.line_of("reverse"), "'reverse' turns a statement round within its score: give it a 'score' too")
+        text = Text(record["text"], context, f"survey {survey_id}: statement {record['id']}", path, item.line_of("text"))
+        statements.append(SurveyStatement(record["id"], text, score, record.get("reverse", False)))
+    return statements
 
 
 def _lesson_ids(items: LineList, errors) -> list[str]:

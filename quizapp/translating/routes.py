@@ -65,7 +65,8 @@ def course_rows(course, translated, statuses) -> list[UnitRow]:
     localize = localizer(course)
     units = [(course.id, _("Course title and description"))]
     units += [(f"{course.id}/{lesson.id}", localize.text(lesson.title)) for lesson in course.lessons]
-    units.append((f"{course.id}/survey", _("Attitude survey")))
+    if course.survey is not None:  # the version new sessions ask: its own context, shared by the courses naming it
+        units.append((f"surveys/{course.survey.id}", _("Attitude survey")))
     rows = [UnitRow(label, [(language, statuses[language.tag].units.get(key)) for language in translated]) for key, label in units]
     return [row for row in rows if any(tally is not None for _language, tally in row.tallies)]
 
