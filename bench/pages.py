@@ -214,6 +214,11 @@ def sizes_over_the_wire(port: int, paths, cookie: str) -> tuple[list[tuple[int, 
     return sizes, errors
 
 
+def reader(tag: str) -> tuple:
+    """The headers of a returning reader's browser: its language cookie, its languages, gzip."""
+    return (("Cookie", f"lang={tag}"), ("Accept-Language", tag), ("Accept-Encoding", "gzip"))
+
+
 def route_table(classrooms: dict, library, cookie: str, csrf: str, quiz_token: str, learner_token: str, learner_etag: str) -> list[Route]:
     """The routes of issue 15's table, in its order."""
     from .classroom_burst import answer_form
@@ -230,12 +235,13 @@ def route_table(classrooms: dict, library, cookie: str, csrf: str, quiz_token: s
         whole_quiz.update(answer_form(question))
     ok = frozenset({200})
     return [
-        Route(BY_KEY["ratio_lesson_en"], "sqlite", ok, fixed(f"/en{lesson}")),
-        Route(BY_KEY["ratio_lesson_ja"], "sqlite", ok, fixed(f"/ja{lesson}")),
-        Route(BY_KEY["ratio_lesson_ar"], "sqlite", ok, fixed(f"/ar{lesson}")),
-        Route(BY_KEY["ratio_home"], "sqlite", ok, fixed("/en/")),
-        Route(BY_KEY["ratio_course"], "sqlite", ok, fixed(f"/en/courses/{COURSE}/")),
-        Route(BY_KEY["ratio_help"], "sqlite", ok, fixed("/en/help")),
+        # A reader's browser after its first page: it sends back the language cookie that page set.
+        Route(BY_KEY["ratio_lesson_en"], "sqlite", ok, fixed(f"/en{lesson}"), reader("en")),
+        Route(BY_KEY["ratio_lesson_ja"], "sqlite", ok, fixed(f"/ja{lesson}"), reader("ja")),
+        Route(BY_KEY["ratio_lesson_ar"], "sqlite", ok, fixed(f"/ar{lesson}"), reader("ar")),
+        Route(BY_KEY["ratio_home"], "sqlite", ok, fixed("/en/"), reader("en")),
+        Route(BY_KEY["ratio_course"], "sqlite", ok, fixed(f"/en/courses/{COURSE}/"), reader("en")),
+        Route(BY_KEY["ratio_help"], "sqlite", ok, fixed("/en/help"), reader("en")),
         Route(BY_KEY["ratio_quiz_get"], "sqlite", ok, fixed(f"{quiz_path}/{quiz_token}"), session_cookie),
         Route(BY_KEY["ratio_learner_page"], "sqlite", ok, fixed(f"/en/s/{learner_token}"), session_cookie),
         Route(BY_KEY["ratio_state_poll"], "sqlite", frozenset({304}), fixed(f"/s/{learner_token}/state"), (*session_cookie, ("If-None-Match", learner_etag))),

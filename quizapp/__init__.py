@@ -191,8 +191,10 @@ def configure_static(app: Flask) -> None:
 def configure_page_cache(app: Flask) -> None:
     """Lessons, courses, the library, help and guides served from rendered bytes (see page_cache.py)."""
     from . import page_cache
+    from .quizzes import fragments
 
     page_cache.init_app(app)
+    fragments.init_app(app)
 
 
 def configure_compression(app: Flask) -> None:

@@ -23,6 +23,12 @@ def debug_app(make_app, course_tree, write_catalog):
     return make_app(COURSES_DIR=str(course_tree), TRANSLATIONS_DIR=str(translations), DEBUG=True)
 
 
+@pytest.fixture
+def sample_app(make_app, course_tree):
+    """The sample course on a production-like app (files read once: the fast path is on)."""
+    return make_app(COURSES_DIR=str(course_tree))
+
+
 def touch_later(path):
     """Change a file's modification time for certain (some filesystems keep whole seconds)."""
     stamp = time.time() + 5
@@ -119,3 +125,52 @@ def csrf_token(client) -> str:
 
     page = client.get("/en/courses/understanding-hikikomori/what-is-hikikomori/quiz", follow_redirects=True).get_data(as_text=True)
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_the_same_request_again_is_answered_before_flask_with_the_same_bytes_and_headers(sample_app):
+    client = sample_app.test_client(use_cookies=False)
+    headers = {"Cookie": "lang=en", "Accept-Language": "en-GB", "Accept-Encoding": "gzip"}
+    first = client.get(LESSON, headers=headers)  # rendered, stored, and its finished response kept
+    flask = (cache_of(sample_app).hits, cache_of(sample_app).misses)
+    second = client.get(LESSON, headers=headers)
+    third = client.get(LESSON, headers=headers)
+    assert cache_of(sample_app).responses.hits == 2
+    assert (cache_of(sample_app).hits, cache_of(sample_app).misses) == flask  # Flask never saw them
+    assert third.data == second.data == first.data
+    assert sorted(third.headers.items()) == sorted(second.headers.items()) == sorted(first.headers.items())
+    assert third.headers["Content-Security-Policy"] and "Cookie" in third.headers["Vary"]
+    not_modified = client.get(LESSON, headers={**headers, "If-None-Match": third.headers["ETag"]})
+    assert not_modified.status_code == 304 and not_modified.data == b""
+    assert "Content-Length" not in not_modified.headers and not_modified.headers["ETag"] == third.headers["ETag"]
+
+
+def test_a_replayed_page_is_never_given_to_a_request_with_other_cookies_or_languages(sample_app):
+    client = sample_app.test_client(use_cookies=False)
+    japan = {"Cookie": "lang=en", "Accept-Language": "en-JP"}
+    for _ in range(3):
+        assert "tel:110" in client.get(LESSON, headers=japan).get_data(as_text=True)
+    assert cache_of(sample_app).responses.hits == 2
+    britain = client.get(LESSON, headers={"Cookie": "lang=en", "Accept-Language": "en-GB"}).get_data(as_text=True)
+    chosen = client.get(LESSON, headers={"Cookie": "lang=en; help_country=GB", "Accept-Language": "en-JP"}).get_data(as_text=True)
+    assert "tel:110" not in britain and "tel:110" not in chosen
+    assert cache_of(sample_app).responses.hits == 2
+
+
+def test_a_response_that_sets_a_cookie_is_not_replayed(sample_app):
+    client = sample_app.test_client(use_cookies=False)
+    for _ in range(3):
+        response = client.get(LESSON)  # no language cookie yet: every answer sets it
+        assert "lang=en" in response.headers["Set-Cookie"]
+    assert cache_of(sample_app).responses.hits == 0
+
+
+def test_no_replay_while_course_files_are_watched(debug_app, course_tree):
+    client = debug_app.test_client(use_cookies=False)
+    headers = {"Cookie": "lang=en"}
+    for _ in range(3):
+        client.get(LESSON, headers=headers)
+    lesson = course_tree / "sample-course" / "first-lesson.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("A paragraph with a figure", "A rewritten paragraph with a figure"), encoding="utf-8")
+    touch_later(lesson)
+    assert b"A rewritten paragraph" in client.get(LESSON, headers=headers).data
+    assert cache_of(debug_app).responses.hits == 0

@@ -26,8 +26,8 @@ def remembered_country(countries) -> str | None:
 
 def session_country(countries) -> str | None:
     """The country of the classroom session on this page, else of the newest session this browser joined."""
-    if g.get("session_country") in countries:
-        return g.session_country
+    if "session_country" in g:  # a session's own page: that session decides (None: it names no country)
+        return g.session_country if g.session_country in countries else None
     from ..classroom.service import participant_by_token
 
     newest = None

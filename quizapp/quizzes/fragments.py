@@ -1,0 +1,99 @@
+"""A question's form field rendered once per (question, language, attempt order) and then reused.
+
+Rendering a question's fieldset is most of a quiz page's and a learner page's cost (Jinja, escaping, a
+gettext per label), yet a fresh field (nothing typed, no error) is the same markup for every learner who gets
+the same options in the same order: 4 options have 24 orders. So the markup is kept, keyed by what it is
+made of, and a learner's page is assembled from it. A field holding an answer or an error is always rendered
+(the learner's own text never becomes a key).
+"""
+
+from collections import OrderedDict
+from threading import Lock
+
+from flask import current_app
+from flask_babel import get_translations
+from markupsafe import Markup
+
+from .widgets.base import field_name
+
+# Questions × languages × orders a worker keeps; each a few hundred bytes to a few KB.
+MAX_FRAGMENTS = 4096
+
+
+class FragmentCache:
+    """A bounded, thread-safe LRU of rendered fields; each entry keeps the objects it was made from, so a
+    key whose ids were reused by new objects (a reloaded library or catalog) is never mistaken for it."""
+
+    def __init__(self, size: int = MAX_FRAGMENTS):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key, sources):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None or any(a is not b for a, b in zip(item[0], sources, strict=True)):
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[1]
+
+    def put(self, key, sources, html) -> None:
+        with self._lock:
+            self._items[key] = (sources, html)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def init_app(app) -> None:
+    app.extensions["quizapp.fragments"] = FragmentCache()
+    app.add_template_global(question_field, "question_field")
+
+
+def question_field(form, question, view, number, total=None) -> Markup:
+    """The question's fieldset (the ``question_field`` macro of quizzes/_fields.html), from the cache when
+    the field is fresh."""
+    field = form[field_name(question)]
+    render = current_app.jinja_env.get_template("quizzes/_fields.html").module.question_field
+    cache = current_app.extensions.get("quizapp.fragments")
+    if cache is None or not current_app.config.get("PAGE_CACHE", True) or not is_fresh(field):
+        return render(form, question, view, number, total)
+    sources = (question, view, get_translations())
+    key = (id(question), id(view), id(sources[2]), field_state(field), number, total)
+    html = cache.get(key, sources)
+    if html is None:
+        html = Markup(render(form, question, view, number, total))
+        cache.put(key, sources, html)
+    return html
+
+
+def is_fresh(field) -> bool:
+    """Nothing chosen or typed and no error: the field as every learner first sees it."""
+    if field.errors:
+        return False
+    items = getattr(field, "items", None)
+    if items is not None and field.data == [item_id for item_id, _label in items]:
+        return True  # an ordering field starts in the attempt's own order
+    return not field.data
+
+
+def field_state(field) -> tuple:
+    """What the markup of a fresh field depends on besides its question and language: its ids and names,
+    and this attempt's order of options (or items)."""
+    choices = getattr(field, "choices", None) or ()
+    items = getattr(field, "items", None) or ()
+    return (
+        type(field).__name__,
+        field.id,
+        field.name,
+        bool(field.flags.required),
+        tuple(choice_value(choice) for choice in choices),
+        tuple(item[0] for item in items),
+    )
+
+
+def choice_value(choice):
+    """A choice's value: WTForms takes (value, label) pairs and its own SelectChoice objects."""
+    return choice.value if hasattr(choice, "value") else choice[0]

@@ -1,0 +1,65 @@
+"""A fresh question field is rendered once per (question, language, order) and reused: the page is the same
+bytes as one rendered afresh, each attempt keeps its own order, and a field with an answer or an error is
+always rendered for its learner."""
+
+import re
+
+import pytest
+
+QUIZ = "/en/courses/sample-course/first-lesson/quiz"
+
+
+@pytest.fixture
+def sample_app(make_app, course_tree):
+    return make_app(COURSES_DIR=str(course_tree))
+
+
+def start_quiz(client) -> str:
+    return client.get(QUIZ).headers["Location"]
+
+
+def fragments_of(app):
+    return app.extensions["quizapp.fragments"]
+
+
+def option_order(html: str, question: str) -> list[str]:
+    return re.findall(rf'name="{question}"[^>]* value="([^"]+)"', html)
+
+
+def test_a_quiz_page_from_stored_fields_is_byte_for_byte_the_page_rendered_afresh(make_app, course_tree):
+    cached = make_app(COURSES_DIR=str(course_tree))
+    fresh = make_app(COURSES_DIR=str(course_tree), PAGE_CACHE=False)
+    client = cached.test_client()
+    path = start_quiz(client)
+    first = client.get(path).get_data(as_text=True)
+    hits = fragments_of(cached).hits
+    second = client.get(path).get_data(as_text=True)
+    assert fragments_of(cached).hits > hits
+    assert second == first
+    # The same attempt (token and session) on an app that renders everything afresh: the same bytes.
+    other = fresh.test_client()
+    with client.session_transaction() as saved, other.session_transaction() as copy:
+        copy.update(dict(saved))
+    assert other.get(path).get_data(as_text=True) == second
+
+
+def test_each_attempt_keeps_its_own_option_order_with_stored_fields(sample_app):
+    client = sample_app.test_client()
+    orders = set()
+    for _ in range(12):
+        html = client.get(start_quiz(client)).get_data(as_text=True)
+        orders.add(tuple(option_order(html, "q_pick_many")))
+    assert len(orders) > 1  # 24 orders of four options: twelve attempts all alike would mean one stored order
+    assert all(sorted(order) == ["a", "b", "c", "d"] for order in orders)
+
+
+def test_a_field_with_an_error_or_an_answer_is_rendered_for_its_learner(sample_app):
+    client = sample_app.test_client()
+    path = start_quiz(client)
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    answered = client.post(path, data={"csrf_token": token, "q_pick_one": "right"})
+    html = answered.get_data(as_text=True)
+    assert answered.status_code == 422  # the other questions are unanswered: the page again, with errors
+    assert re.search(r'<input checked id="q_pick_one-\d" name="q_pick_one"', html)
+    assert 'class="question question-multiple has-error"' in html
