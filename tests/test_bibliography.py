@@ -58,6 +58,7 @@ def test_a_source_written_inline_in_a_lesson_is_refused(course_tree):
 def test_the_shipped_library_has_one_bibliography_with_every_entry_cited():
     library = load_library(Path(__file__).parents[1] / "courses")
     cited = {source.id for course in library.courses.values() for lesson in course.lessons for source in lesson.sources}
+    cited |= {source.id for survey in library.surveys.values() for source in survey.sources}
     bibliography = {line.split(":", 1)[1].strip() for line in (Path(__file__).parents[1] / "courses/sources.yml").read_text().splitlines() if line.startswith("- id:")}
     assert library.errors == ()
     assert cited == bibliography

@@ -34,7 +34,7 @@ def test_unknown_key_names_file_line_and_expected_keys(course_tree):
     edit(course_tree / "sample-course/course.yml", "minutes: 10\n", "minutes: 10\nduration: 10\n")
     assert errors_of(course_tree) == [
         "sample-course/course.yml:6: unknown key 'duration' in the course file; "
-        "expected one of: id, title, summary, audience, minutes, source_language, lessons, order, icon"
+        "expected one of: id, title, summary, audience, minutes, source_language, lessons, order, icon, survey, class_minutes"
     ]
 
 
@@ -168,28 +168,28 @@ QUIZ = "sample-course/first-lesson.quiz.yml"
     [
         ("feedback: end", "feedback: later", f"{QUIZ}:1: 'feedback' must be one of: end, immediate; found 'later'"),
         ("        correct: true\n        feedback: Yes, this one.\n", "        feedback: Yes, this one.\n",
-         f"{QUIZ}:6: single-choice question 'pick-one' must have exactly one option with 'correct: true', found 0"),
+         f"{QUIZ}:7: single-choice question 'pick-one' must have exactly one option with 'correct: true', found 0"),
         ("      - {id: b, text: Option B, correct: true, feedback: B is right.}", "      - {id: b, text: Option B, correct: true}",
-         f"{QUIZ}:25: missing key 'feedback' in option of question 'pick-many' (expected text)"),
-        ("      - {id: b, text: Option B,", "      - {id: a, text: Option B,", f"{QUIZ}:25: duplicate option id 'a' in question 'pick-many'"),
-        ("  - id: myth\n", "  - id: pick-one\n", f"{QUIZ}:30: duplicate question id 'pick-one': each question of a quiz needs its own id"),
+         f"{QUIZ}:27: missing key 'feedback' in option of question 'pick-many' (expected text)"),
+        ("      - {id: b, text: Option B,", "      - {id: a, text: Option B,", f"{QUIZ}:27: duplicate option id 'a' in question 'pick-many'"),
+        ("  - id: myth\n", "  - id: pick-one\n", f"{QUIZ}:32: duplicate question id 'pick-one': each question of a quiz needs its own id"),
         ("      - {id: four, text: Step four, feedback: \"Last, four.\"}\n      - {id: three, text: Step three, feedback: Then three.}\n", "",
          None),
-        ("    type: ordering", "    type: sorting", f"{QUIZ}:40: question 4 has 'sorting'; expected 'type' to be one of: single, multiple, myth_fact, ordering, likert, reflection"),
+        ("    type: ordering", "    type: sorting", f"{QUIZ}:43: question 4 has 'sorting'; expected 'type' to be one of: single, multiple, myth_fact, ordering, likert, reflection"),
         ("    labels: [Strongly disagree, Disagree, Not sure, Agree, Strongly agree]", "    labels: [Yes, No]",
-         f"{QUIZ}:52: Likert question 'opinion' needs 3 to 7 labels, found 2"),
-        ("    answer: myth", "    answer: maybe", f"{QUIZ}:33: 'answer' of question 'myth' must be myth or fact, found 'maybe'"),
-        ("      fact: It is a myth, in fact.\n", "", f"{QUIZ}:34: missing key 'fact' in 'feedback' of question 'myth' (expected text)"),
-        ("    explanation: It is rock.\n", "", f"{QUIZ}:30: missing key 'explanation' in question 'myth' (expected text)"),
+         f"{QUIZ}:56: Likert question 'opinion' needs 3 to 7 labels, found 2"),
+        ("    answer: myth", "    answer: maybe", f"{QUIZ}:36: 'answer' of question 'myth' must be myth or fact, found 'maybe'"),
+        ("      fact: It is a myth, in fact.\n", "", f"{QUIZ}:37: missing key 'fact' in 'feedback' of question 'myth' (expected text)"),
+        ("    explanation: It is rock.\n", "", f"{QUIZ}:32: missing key 'explanation' in question 'myth' (expected text)"),
         ("    source: source-a\n  - id: pick-many", "    source: source-z\n  - id: pick-many",
-         f"{QUIZ}:19: question 'pick-one' cites source 'source-z', which the lesson does not list; declared sources: source-a"),
+         f"{QUIZ}:20: question 'pick-one' cites source 'source-z', which the lesson does not list; declared sources: source-a"),
     ],
 )
 def test_quiz_errors_are_reported_with_file_and_line(course_tree, old, new, expected):
     path = course_tree / QUIZ
     if expected is None:  # an ordering question cut down to two items
         edit(path, "      - {id: three, text: Step three, feedback: Then three.}\n      - {id: four, text: Step four, feedback: \"Last, four.\"}\n", "")
-        expected = f"{QUIZ}:42: ordering question 'steps' needs at least 3 items, found 2"
+        expected = f"{QUIZ}:46: ordering question 'steps' needs at least 3 items, found 2"
     else:
         edit(path, old, new)
     assert errors_of(course_tree) == [expected]
@@ -209,7 +209,7 @@ def test_quiz_saved_as_latin1_is_an_error_at_the_line_of_its_first_bad_byte(cour
     path = course_tree / QUIZ
     path.write_bytes(path.read_text().replace("Which is right?", "Which is right, café?").encode("latin-1"))
     assert errors_of(course_tree) == [
-        f"{QUIZ}:5: the file is not valid UTF-8: byte 0xe9 at column 32 cannot be read "
+        f"{QUIZ}:6: the file is not valid UTF-8: byte 0xe9 at column 32 cannot be read "
         f"(the file was probably saved as Latin-1 or Windows-1252); {SAVE_AS_UTF8}"
     ]
     assert "sample-course" not in load_library(course_tree).courses

@@ -32,15 +32,15 @@ def test_extractor_output_on_fixture_course():
         ("courses/sample-course/first-lesson.md", 5, "sample-course/first-lesson", "Learn the first thing."),
         ("courses/sample-course/first-lesson.md", 6, "sample-course/first-lesson", "Learn the second thing."),
         ("courses/sample-course/first-lesson.md", 7, "sample-course/first-lesson", "Mentions a sensitive topic."),
-        ("courses/sample-course/first-lesson.md", 13, "sample-course/first-lesson", "A heading"),
-        ("courses/sample-course/first-lesson.md", 15, "sample-course/first-lesson", "A paragraph with a figure, 42% [@source-a]."),
-        ("courses/sample-course/first-lesson.md", 17, "sample-course/first-lesson", "First item."),
-        ("courses/sample-course/first-lesson.md", 18, "sample-course/first-lesson", "Second item with **bold** text."),
+        ("courses/sample-course/first-lesson.md", 10, "sample-course/first-lesson", "A heading"),
+        ("courses/sample-course/first-lesson.md", 12, "sample-course/first-lesson", "A paragraph with a figure, 42% [@source-a]."),
+        ("courses/sample-course/first-lesson.md", 14, "sample-course/first-lesson", "First item."),
+        ("courses/sample-course/first-lesson.md", 15, "sample-course/first-lesson", "Second item with **bold** text."),
         ("courses/sample-course/first-lesson.notes.md", 1, "sample-course/first-lesson/notes", "Plan"),
         ("courses/sample-course/first-lesson.notes.md", 3, "sample-course/first-lesson/notes", "Talk about the first lesson."),
         ("courses/sample-course/second-lesson.md", 2, "sample-course/second-lesson", "Second lesson"),
         ("courses/sample-course/second-lesson.md", 5, "sample-course/second-lesson", "Learn more."),
-        ("courses/sample-course/second-lesson.md", 10, "sample-course/second-lesson", "Only a paragraph [@source-b]."),
+        ("courses/sample-course/second-lesson.md", 8, "sample-course/second-lesson", "Only a paragraph [@source-b]."),
         ("courses/sample-course/second-lesson.notes.md", 1, "sample-course/second-lesson/notes", "Discuss the second lesson."),
     }
 
@@ -68,11 +68,11 @@ def test_babel_cfg_alias_form_extracts_course_files(tmp_path):
 def test_quiz_units_carry_their_question_and_option():
     results = extract("quizapp.content.extract:extract_courses")
     quiz = {(lineno, message): (context, comments) for filename, lineno, message, comments, context in results if filename.endswith("first-lesson.quiz.yml")}
-    assert quiz[(5, "Which is right?")] == ("sample-course/first-lesson/quiz", ["quiz pick-one: prompt"])
-    assert quiz[(13, "No, a common mix-up.")] == ("sample-course/first-lesson/quiz", ["quiz pick-one: feedback for option wrong"])
-    assert quiz[(36, "It is a myth, in fact.")] == ("sample-course/first-lesson/quiz", ["quiz myth: feedback when the learner says fact"])
-    assert quiz[(52, "Strongly agree")] == ("scale", ["quiz opinion: scale label 5 of 5"])
-    assert quiz[(55, "What did you learn?")] == ("sample-course/first-lesson/quiz", ["quiz reflect: prompt"])
+    assert quiz[(6, "Which is right?")] == ("sample-course/first-lesson/quiz", ["quiz pick-one: prompt"])
+    assert quiz[(14, "No, a common mix-up.")] == ("sample-course/first-lesson/quiz", ["quiz pick-one: feedback for option wrong"])
+    assert quiz[(39, "It is a myth, in fact.")] == ("sample-course/first-lesson/quiz", ["quiz myth: feedback when the learner says fact"])
+    assert quiz[(56, "Strongly agree")] == ("scale", ["quiz opinion: scale label 5 of 5"])
+    assert quiz[(59, "What did you learn?")] == ("sample-course/first-lesson/quiz", ["quiz reflect: prompt"])
 
 
 # -- one parse per course and extraction run ------------------------------------------------------------------

@@ -17,7 +17,7 @@ def test_planted_term_in_a_lesson_is_caught_with_file_and_line(course_tree):
     edit(course_tree / "sample-course/first-lesson.md", "A paragraph with a figure", "A shut-in paragraph with a figure")
     errors = [str(error) for error in term_errors(load_library(course_tree))]
     assert errors == [
-        f"{course_tree}/sample-course/first-lesson.md:15: 'shut-in' (en) in the text is a term to avoid; "
+        f"{course_tree}/sample-course/first-lesson.md:12: 'shut-in' (en) in the text is a term to avoid; "
         "say \"a person experiencing prolonged social withdrawal\" instead, or list 'shut-in' under allow_terms if the lesson quotes it on purpose"
     ]
 
@@ -26,7 +26,7 @@ def test_term_in_quiz_and_notes_is_caught_too(course_tree):
     edit(course_tree / "sample-course/first-lesson.quiz.yml", "Which is right?", "Which is crazy?")
     edit(course_tree / "sample-course/second-lesson.notes.md", "Discuss", "Discuss the psycho")
     errors = sorted(f"{error.path.name}:{error.line}" for error in term_errors(load_library(course_tree)))
-    assert errors == ["first-lesson.quiz.yml:5", "second-lesson.notes.md:1"]
+    assert errors == ["first-lesson.quiz.yml:6", "second-lesson.notes.md:1"]
 
 
 def test_whole_words_only(course_tree):

@@ -73,10 +73,17 @@ def test_library_lists_course_facts(client):
     assert course.title.source in html
     assert course.summary.source in html
     assert f"{len(course.lessons)} lessons" in html
-    assert f"{course.minutes} minutes" in html
     facts = html[html.index("Fully available in") :]
     for name in ("English", "日本語", "Español", "العربية"):
         assert name in facts
+
+
+def test_course_card_names_self_study_time_and_class_time_apart(client):
+    html = client.get("/en/").get_data(as_text=True)
+    for course in LIBRARY.courses.values():
+        card = html[html.index(course.title.source) :]
+        assert f"<dt>Self-study</dt>\n  <dd>about {course.minutes} minutes, reading and quizzes</dd>" in card
+        assert f"<dt>In class</dt>\n  <dd>{len(course.lessons)} classes of {course.class_minutes} minutes</dd>" in card
 
 
 def test_lesson_page_shows_objectives_warning_sources_and_help(client):

@@ -52,14 +52,16 @@ def test_templates_leave_list_and_label_punctuation_to_the_locale(path):
     assert not re.search(r"\}\}: |\}\}:<|\{% if not loop\.last %\}[,;、]", source), "punctuation glued between translated pieces"
 
 
-def test_course_length_reads_as_a_japanese_and_an_arabic_list(client):
+def test_course_facts_read_as_japanese_and_arabic_lists_and_durations(client):
     course = LIBRARY.courses["understanding-hikikomori"]
     lessons, minutes = len(course.lessons), course.minutes
     japanese = client.get("/ja/").get_data(as_text=True)
-    assert f"<dd>{lessons}レッスン、{minutes}分</dd>" in japanese
+    assert f"<dd>{lessons}レッスン</dd>" in japanese
+    assert f"<dd>約{minutes}分（読む時間とクイズ）</dd>" in japanese  # self-study, named as such
+    assert f"<dd>{course.class_minutes}分の授業を{lessons}回</dd>" in japanese  # in class, named as such
     assert "English</bdi>、<bdi" in japanese  # the languages a course is complete in
     arabic = client.get("/ar/").get_data(as_text=True)
-    assert re.search(rf"<dd>{lessons} \S+ و{minutes} \S+</dd>", arabic)
+    assert re.search(rf"<dd>{lessons} حصص، مدة كل منها {course.class_minutes} دقيقة</dd>", arabic)
     assert "English</bdi> و<bdi" in arabic
     assert ", " not in re.sub(r"<[^>]+>", "", arabic[arabic.index("<dl") : arabic.index("</dl>")])
 
