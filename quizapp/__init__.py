@@ -133,7 +133,18 @@ def configure_i18n(app: Flask) -> None:
     """Flask-Babel for the UI, the languages file (offered and incubating, CLDR data), the ``courses`` domain."""
     from flask_babel import Babel, get_locale
 
-    from .i18n import ContentCatalogs, current_language, install_escaped_gettext, languages, load_languages, load_ui_catalogs, make_language_converter, offered_languages, select_locale
+    from .i18n import (
+        ContentCatalogs,
+        current_language,
+        install_escaped_gettext,
+        languages,
+        load_languages,
+        load_ui_catalogs,
+        make_language_converter,
+        offered_languages,
+        select_locale,
+        traditional_chinese_note,
+    )
 
     app.extensions["quizapp.languages"] = load_languages(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = app.config["TRANSLATIONS_DIR"]
@@ -150,6 +161,7 @@ def configure_i18n(app: Flask) -> None:
         current_language=current_language,
         languages=languages,
         offered_languages=offered_languages,
+        traditional_chinese_note=traditional_chinese_note,
     )
 
 
@@ -238,8 +250,10 @@ def register_commands(app: Flask) -> None:
     from .extensions import MigrationCommands
     from .teachers.cli import teachers_cli
     from .translating.new import translate_new
+    from .translating.review import translate_sample
 
     translate_cli.add_command(translate_new)
+    translate_cli.add_command(translate_sample)
     app.cli.add_command(MigrationCommands())
     app.cli.add_command(courses_cli)
     app.cli.add_command(translate_cli)

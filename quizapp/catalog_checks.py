@@ -25,10 +25,14 @@ from .content.parser import CITATION, _markdown
 # a group of exactly three digits follows (French and Spanish "613 000").
 NUMBER = re.compile(r"\d+(?:(?:[.,'’]|[ \u00a0\u202f\u2009](?=\d{3}(?!\d)))\d+)*")
 SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
-# Japanese myriads: 61万3000 is 613,000; 9億7000万 is 970,000,000; 1.5億 is 150,000,000.
-JAPANESE_MYRIADS = re.compile(r"(?:\d+(?:\.\d+)?\s*[兆億万]\s*)+\d*")
-MYRIAD_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([兆億万])")
-MYRIADS = {"万": 10**4, "億": 10**8, "兆": 10**12}
+# Japanese, Chinese and Korean myriads: 61万3000 is 613,000; 9億7000万 is 970,000,000; 1.5億 (Chinese 1.5亿)
+# is 150,000,000; 146万 (Korean 146만) is 1,460,000.
+# Korean 만 counts only when no syllable follows it: "0.25만큼" is "as much as 0.25", not 2,500.
+MYRIAD_UNIT = r"(?:[兆億亿万억]|만(?![가-힣]))"
+JAPANESE_MYRIADS = re.compile(rf"(?:\d+(?:\.\d+)?\s*{MYRIAD_UNIT}\s*)+\d*")
+MYRIAD_PART = re.compile(rf"(\d+(?:\.\d+)?)\s*({MYRIAD_UNIT})")
+MYRIADS = {"万": 10**4, "만": 10**4, "億": 10**8, "亿": 10**8, "억": 10**8, "兆": 10**12}
+MYRIAD_LANGUAGES = {"ja", "zh", "ko"}
 # "970 million" in an English source is 970 (970 millones, 970 مليون) or 970,000,000 (9億7000万).
 SCALE_WORDS = re.compile(r"\s+(thousand|million|billion)\b")
 SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
@@ -65,7 +69,7 @@ def figures(text: str, locales) -> list[set[Decimal]]:
     """The figures in ``text``: for each, the set of values it can mean in ``locales``."""
     text = _ascii_digits(NOT_FIGURES.sub(" ", text))
     found = []
-    if "ja" in {Locale.parse(locale).language for locale in locales}:
+    if MYRIAD_LANGUAGES & {Locale.parse(locale).language for locale in locales}:
         found.extend({_myriad_value(match.group())} for match in JAPANESE_MYRIADS.finditer(text))
         text = JAPANESE_MYRIADS.sub(" ", text)
     for match in NUMBER.finditer(text):

@@ -204,8 +204,47 @@ def negotiate_language() -> str:
     remembered = request.cookies.get(LANGUAGE_COOKIE)
     if remembered in tags:
         return remembered
-    best = request.accept_languages.best_match(tags)
-    return best or current_app.config["DEFAULT_LANGUAGE"]
+    return best_offered([value for value, _quality in request.accept_languages], tags) or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def best_offered(preferred, tags) -> str | None:
+    """The offered tag for the first of the browser's languages (in its order of preference) that has one:
+    the tag itself, else the offered tag of the same language. So zh, zh-CN, zh-SG and also zh-TW, zh-HK
+    (no Traditional Chinese yet: see ``wants_traditional_chinese``) read zh-Hans; pt and pt-PT read pt-BR;
+    ko-KR reads ko; es-MX reads es. Werkzeug's own best_match finds no offered tag for zh-CN or pt-PT.
+    """
+    exact = {tag.lower(): tag for tag in tags}
+    by_language: dict[str, str] = {}
+    for tag in tags:
+        by_language.setdefault(tag.split("-")[0].lower(), tag)
+    for value in preferred:
+        asked = value.replace("_", "-").lower()
+        if asked in exact:
+            return exact[asked]
+        if asked.split("-")[0] in by_language:
+            return by_language[asked.split("-")[0]]
+    return None
+
+
+# Tags (lower case) for Chinese in Traditional characters: a browser preferring one gets Simplified Chinese
+# with a line saying a Traditional Chinese translation is welcome.
+TRADITIONAL_CHINESE = ("zh-tw", "zh-hk", "zh-mo")
+
+
+def traditional_chinese_note() -> bool:
+    """True on a Simplified Chinese page for a browser that prefers Traditional Chinese: the page says a
+    Traditional Chinese translation is welcome (a page input: page_cache keys on it)."""
+    tag = current_language().tag.lower()
+    return tag.split("-")[0] == "zh" and "-hant" not in tag and wants_traditional_chinese([value for value, _q in request.accept_languages])
+
+
+def wants_traditional_chinese(preferred) -> bool:
+    """True when the browser's first Chinese is written in Traditional characters (zh-TW, zh-HK, zh-Hant…)."""
+    for value in preferred:
+        asked = value.replace("_", "-").lower()
+        if asked.split("-")[0] == "zh":
+            return "-hant" in asked or asked.startswith(TRADITIONAL_CHINESE)
+    return False
 
 
 def make_language_converter(tags):

@@ -10,7 +10,9 @@ ETag; a browser that already has them gets a bodiless 304. The key holds *everyt
 - the catalogs: the page language's ``courses`` catalog object (re-read when its .mo changes, in debug) and
   the interface catalog Flask-Babel serves for the locale;
 - the visitor's help country and how it was found (the support box, and the help page, show its lines);
-- the lessons this browser has done (course cards and lesson pages show progress).
+- the lessons this browser has done (course cards and lesson pages show progress);
+- on a Simplified Chinese page, whether the browser prefers Traditional Chinese (the page then says a
+  Traditional Chinese translation is welcome).
 
 A page that shows a flashed message, sets a cookie, holds a CSRF token or is not a 200 is never stored.
 Pages are ``private, no-cache``: a browser may keep them but must ask again, and no shared cache stores a
@@ -34,7 +36,7 @@ from flask import Response, current_app, g, request, session
 from flask_babel import get_locale, get_translations
 
 from .content_access import content
-from .i18n import current_language
+from .i18n import current_language, traditional_chinese_note
 from .privacy import DONE_LESSONS
 
 # Distinct pages × languages × help countries × progress states a worker keeps (about 20 KB each, plus gzip):
@@ -258,6 +260,7 @@ def page_key() -> tuple:
         id(get_translations()),
         country,
         tuple(session.get(DONE_LESSONS, ())),
+        traditional_chinese_note(),
     )
 
 

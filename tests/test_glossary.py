@@ -112,3 +112,21 @@ def test_ordinary_words_are_not_taken_for_terms(language, text):
 
 def test_each_term_is_reported_once_however_many_of_its_phrases_match():
     assert [rule.id for rule in REAL_GLOSSARY.find("Unos locos y una loca.", "es")] == ["crazy"]
+
+
+# Each language added in issue 17, by the tag languages.yml declares (pt-BR finds the `pt` entries): a planted
+# term, and a neutral sentence built from words close to the listed ones.
+NEW_LANGUAGES = [
+    ("ko", "그는 은둔형 외톨이가 되었다.", "그 경험은 삶에 큰 영향을 미친 사람들에게 히키코모리 상태에 있는 사람도 있었다."),
+    ("zh-Hans", "他一时想不开。", "他因自杀离世；自杀未遂的人需要支持，疯狂地学习不是问题。"),
+    ("fr", "Son frère a commis l’irréparable.", "Elle a eu un fou rire ; le hikikomori n'est pas un diagnostic ; son sommeil est détraqué."),
+    ("de", "Er ist ein Hikikomori und spricht mit niemandem.", "Eine Hikikomori-Beratungsstelle hilft bei gestörtem Schlaf und depressiven Episoden."),
+    ("it", "Quanti sono gli hikikomori in Italia?", "Con affetto da parte dei genitori: l'hikikomori non è una diagnosi."),
+    ("pt-BR", "Ele cometeu suicídio em 2020.", "O hikikomori não é um diagnóstico; uma alimentação desequilibrada; um quadro depressivo."),
+]
+
+
+@pytest.mark.parametrize(("language", "planted", "neutral"), NEW_LANGUAGES, ids=[language for language, *_ in NEW_LANGUAGES])
+def test_new_language_catches_a_planted_term_and_passes_neutral_text(language, planted, neutral):
+    assert REAL_GLOSSARY.find(planted, language), f"{planted!r} ({language}) passed unflagged"
+    assert REAL_GLOSSARY.find(neutral, language) == []

@@ -137,6 +137,12 @@ def test_shipped_catalogs_have_no_defects(catalogs):
         ("about 613,000 people", "約61万3000人", "ja"),
         ("about 970 million people", "約9億7000万人", "ja"),
         ("about 1.46 million people", "約146万人", "ja"),
+        ("about 1.46 million people", "约146万人", "zh_Hans"),
+        ("about 970 million people", "约9.7亿人", "zh_Hans"),
+        ("about 613,000 people", "约61.3万人", "zh_Hans"),
+        ("about 1.46 million people", "약 146만 명", "ko"),
+        ("about 970 million people", "약 9억 7000만 명", "ko"),
+        ("improved by 0.25 of a standard deviation", "0.25만큼 나아졌어요", "ko"),  # 만큼: "as much as", not 10,000
         ("about 970 million people", "unos 970 millones de personas", "es"),
         ("for 6 months", "لمدة ٦ أشهر", "ar"),
         ("1.5 months [@mhlw-2010] {{help:jp-yorisoi}}", "١٫٥ شهر [@mhlw-2010] {{help:jp-yorisoi}}", "ar"),
