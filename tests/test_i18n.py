@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
