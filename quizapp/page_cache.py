@@ -58,66 +58,49 @@ class CachedPage:
     vary: tuple[str, ...]  # what the view said the page varies on (the help page: Cookie, Accept-Language)
 
 
-class PageCache:
-    """A bounded, thread-safe LRU of rendered pages, one per app (so per worker process); ``responses`` holds
-    the finished responses :class:`FastPath` replays."""
-
-    def __init__(self, size: int = MAX_PAGES):
-        self.size = size
-        self._pages: OrderedDict = OrderedDict()
-        self._lock = Lock()
-        self.hits = self.misses = 0
-        self.responses = ResponseCache(size)
-
-    def get(self, key) -> CachedPage | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is None:
-                self.misses += 1
-                return None
-            self._pages.move_to_end(key)
-            self.hits += 1
-            return page
-
-    def put(self, key, page: CachedPage) -> None:
-        with self._lock:
-            self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-        self.responses.clear()
-
-
-class ResponseCache:
-    """Finished responses by the raw request inputs they were computed from: a bounded, thread-safe LRU."""
+class LRU:
+    """A bounded, thread-safe map that drops the least recently used entry, counting hits and misses: the
+    page cache, the finished responses FastPath replays, and (quizzes/fragments.py) rendered fields."""
 
     def __init__(self, size: int):
         self.size = size
         self._items: OrderedDict = OrderedDict()
         self._lock = Lock()
-        self.hits = 0
+        self.hits = self.misses = 0
 
     def get(self, key):
         with self._lock:
             item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-                self.hits += 1
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
             return item
 
     def put(self, key, item) -> None:
         with self._lock:
             self._items[key] = item
+            self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+class PageCache(LRU):
+    """Rendered pages, one cache per app (so per worker process); ``responses`` holds the finished responses
+    :class:`FastPath` replays."""
+
+    def __init__(self, size: int = MAX_PAGES):
+        super().__init__(size)
+        self.responses = LRU(size)
+
+    def clear(self) -> None:
+        super().clear()
+        self.responses.clear()
 
 
 @dataclass(frozen=True)
@@ -136,7 +119,9 @@ class FinishedResponse:
 
 BODY_HEADERS = {"content-length", "content-type", "content-encoding"}
 # The request headers every input of a cached page is computed from (see the module doc), plus the scheme
-# and forwarded headers cookies' Secure flag and any absolute address depend on.
+# and forwarded headers cookies' Secure flag and any absolute address depend on. Not the client's address
+# (X-Forwarded-For): no stored page depends on it (page_key has none), and keying on it would give every
+# visitor behind a proxy a cache of their own.
 RAW_INPUTS = (
     "PATH_INFO",
     "QUERY_STRING",
@@ -146,7 +131,6 @@ RAW_INPUTS = (
     "wsgi.url_scheme",
     "HTTP_X_FORWARDED_PROTO",
     "HTTP_X_FORWARDED_HOST",
-    "HTTP_X_FORWARDED_FOR",
     "SCRIPT_NAME",
 )
 # Set on the WSGI environ by ``cached_page`` when the response is a stored page, so FastPath may keep it.

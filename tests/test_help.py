@@ -244,7 +244,8 @@ def test_a_country_without_a_line_for_everyone_says_so_plainly(client):
 
 def test_the_help_page_never_guesses_the_country_from_the_interface_language(client):
     for tag in SHIPPED:
-        html = client.get(f"/{tag}/help", headers={"Accept-Language": tag}).get_data(as_text=True)
+        # A language without a region (pt, not pt-BR): the page language alone never picks a country.
+        html = client.get(f"/{tag}/help", headers={"Accept-Language": tag.split("-")[0]}).get_data(as_text=True)
         assert 'href="tel:' not in html, tag
         assert 'id="country-heading"' not in html
         assert "findahelpline.com" in html

@@ -7,44 +7,35 @@ made of, and a learner's page is assembled from it. A field holding an answer or
 (the learner's own text never becomes a key).
 """
 
-from collections import OrderedDict
-from threading import Lock
-
 from flask import current_app
 from flask_babel import get_translations
 from markupsafe import Markup
 
+from ..page_cache import LRU
 from .widgets.base import field_name
 
 # Questions × languages × orders a worker keeps; each a few hundred bytes to a few KB.
 MAX_FRAGMENTS = 4096
 
 
-class FragmentCache:
-    """A bounded, thread-safe LRU of rendered fields; each entry keeps the objects it was made from, so a
-    key whose ids were reused by new objects (a reloaded library or catalog) is never mistaken for it."""
+class FragmentCache(LRU):
+    """Rendered fields; each entry keeps the objects it was made from, so a key whose ids were reused by new
+    objects (a reloaded library or catalog) is never mistaken for it."""
 
     def __init__(self, size: int = MAX_FRAGMENTS):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = Lock()
-        self.hits = self.misses = 0
+        super().__init__(size)
 
     def get(self, key, sources):
-        with self._lock:
-            item = self._items.get(key)
-            if item is None or any(a is not b for a, b in zip(item[0], sources, strict=True)):
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return item[1]
+        item = super().get(key)
+        if item is None:
+            return None
+        if any(a is not b for a, b in zip(item[0], sources, strict=True)):
+            self.hits, self.misses = self.hits - 1, self.misses + 1  # a stale entry: a miss, re-rendered
+            return None
+        return item[1]
 
     def put(self, key, sources, html) -> None:
-        with self._lock:
-            self._items[key] = (sources, html)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        super().put(key, (sources, html))
 
 
 def init_app(app) -> None:
