@@ -47,35 +47,38 @@ class LearnerRow:
     percent_correct: float | None
 
 
+class BeforeAfter:
+    """A survey row's mean before and after, over the learners who answered both phases."""
+
+    before: float | None
+    after: float | None
+
+    @property
+    def change(self) -> float | None:
+        """After minus before (None when the row is hidden)."""
+        return None if self.before is None else round(self.after - self.before, 2)
+
+
 @dataclass
-class SurveyRow:
-    """One attitude statement before and after, over learners who answered both."""
+class SurveyRow(BeforeAfter):
+    """One statement before and after (positive change: more agreement)."""
 
     statement: object
     respondents: int
     before: float | None
     after: float | None
 
-    @property
-    def change(self) -> float | None:
-        """After minus before (positive: more agreement)."""
-        return None if self.before is None else round(self.after - self.before, 2)
-
 
 @dataclass
-class ScoreRow:
+class ScoreRow(BeforeAfter):
     """One score (knowledge, attitude, behaviour) before and after: per learner the mean of its statements,
-    reverse ones turned round, then the mean over the learners who answered both phases."""
+    reverse ones turned round, then the mean over the learners who answered both phases (positive change:
+    better informed, more accepting, more willing)."""
 
     score: str
     respondents: int
     before: float | None
     after: float | None
-
-    @property
-    def change(self) -> float | None:
-        """After minus before (positive: better informed, more accepting, more willing)."""
-        return None if self.before is None else round(self.after - self.before, 2)
 
 
 @dataclass
