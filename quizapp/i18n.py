@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Message
 from babel.messages.mofile import read_mo, write_mo
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, request
@@ -260,9 +260,11 @@ def make_language_converter(tags):
 class ContentCatalogs:
     """Compiled ``courses`` catalogs by locale, loaded once per process (again when a file changes).
 
-    Read as Babel catalogs rather than gettext translations: content needs to know whether a unit *has* a
+    Read from the ``.mo`` rather than through gettext: content needs to know whether a unit *has* a
     translation (an untranslated one is marked as such), which ``pgettext`` cannot tell from a translation
-    that happens to equal its source.
+    that happens to equal its source. Each catalog is kept as a plain dict, (context, source) → translation:
+    Babel's ``Catalog`` holds a ``Message`` object per entry (3.5 MB a language; 0.9 MB as a dict whose keys,
+    the English text, all languages share), and a worker serves every language.
     """
 
     domain = "courses"
@@ -270,15 +272,16 @@ class ContentCatalogs:
     def __init__(self, directory: Path, watch: bool = False):
         self.directory = Path(directory)
         self.watch = watch
-        self._cache: dict[str, tuple[float, Catalog]] = {}
+        self._cache: dict[str, tuple[float, dict]] = {}
 
-    def get(self, babel_id: str) -> Catalog:
-        """The compiled catalog for ``babel_id`` (an empty one when none is compiled)."""
+    def get(self, babel_id: str) -> dict:
+        """The compiled catalog for ``babel_id`` (an empty one when none is compiled); a new object whenever it
+        is read again, so caches can key on its identity."""
         path = self.directory / babel_id / "LC_MESSAGES" / f"{self.domain}.mo"
         cached = self._cache.get(babel_id)
         if cached and not (self.watch and _mtime(path) != cached[0]):
             return cached[1]
-        catalog = read_compiled(path) if path.is_file() else Catalog()
+        catalog = read_content_catalog(path) if path.is_file() else {}
         self._cache[babel_id] = (_mtime(path), catalog)
         return catalog
 
@@ -287,14 +290,29 @@ class ContentCatalogs:
 
         Fuzzy entries are not compiled, so an outdated translation counts as missing.
         """
-        entry = self.get(babel_id).get(message, context)
-        return (entry.string or None) if entry is not None else None
+        return self.get(babel_id).get((context, message))
 
 
-def read_compiled(path) -> Catalog:
+# One (context, source) key object shared by every language's catalog: the English text is held once, not
+# once per language.
+_KEYS: dict[tuple, tuple] = {}
+
+
+def read_compiled(path):
     """A compiled catalog (``.mo``) as Babel's ``Catalog``: every message with its context."""
     with open(path, "rb") as fileobj:
         return read_mo(fileobj)
+
+
+def read_content_catalog(path) -> dict:
+    """A compiled ``courses`` catalog: every translated message by (context, source)."""
+    catalog = read_compiled(path)
+    entries = {}
+    for message in catalog:
+        if message.id and message.string and isinstance(message.id, str):
+            key = (message.context, message.id)
+            entries[_KEYS.setdefault(key, key)] = message.string
+    return entries
 
 
 def _mtime(path: Path) -> float:

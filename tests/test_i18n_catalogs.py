@@ -19,6 +19,16 @@ def test_a_content_translation_equal_to_its_source_counts_as_translated(write_ca
     assert catalogs.lookup("ja", "c/l", "Tea") is None  # no catalog compiled for ja
 
 
+def test_every_languages_content_catalog_shares_one_copy_of_the_english_keys(write_catalog):
+    # A worker holds every language: the English text of each key is held once, not once per language.
+    write_catalog("es", "courses", {("c/l", "Tea"): "Té"})
+    directory = write_catalog("ja", "courses", {("c/l", "Tea"): "お茶"})
+    catalogs = ContentCatalogs(directory)
+    spanish, japanese = catalogs.get("es"), catalogs.get("ja")
+    assert spanish == {("c/l", "Tea"): "Té"} and japanese == {("c/l", "Tea"): "お茶"}
+    assert next(iter(spanish)) is next(iter(japanese))
+
+
 def test_a_plural_ui_translation_with_one_bad_form_shows_the_source_in_every_form(write_catalog, caplog):
     forms = Catalog(locale="es").num_plurals
     bad = ("%(num)s alumno",) + ("<b onclick=x>%(num)s</b> alumnos",) * (forms - 1)
