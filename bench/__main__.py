@@ -1,6 +1,7 @@
 """`make bench`: every figure of issue 15 beside its target, PASS or FAIL, in one run (see bench/__init__.py).
 
     .venv/bin/python -m bench [--tiny] [--record] [--strict] [--workers 3] [--threads 4] [--fast-postgres]
+                              [--only routes,languages,burst]
 
 The exit status is 1 only on errors (an error status, a lost answer, a failed request or a broken run), not
 on a FAIL: a slower figure is news for the note, a lost answer is a bug. ``--strict`` fails on a FAIL too.
@@ -24,7 +25,7 @@ from quizapp.quizzes.service import new_token
 from quizapp.testing import PostgresServer, Server
 
 from . import memory, pages
-from .classroom_burst import burst, courses_with_ten_questions, offered_languages
+from .classroom_burst import READING_S, burst, courses_with_ten_questions, offered_languages, reading_range
 from .fixtures import COURSE, LESSON, ROOT, Classroom, copy_sqlite, migrate
 from .report import Report, commit, machine, now, record
 
@@ -45,10 +46,11 @@ class Mode:
     sessions: int
     questions: int
     poll_s: float
+    reading_s: tuple  # a learner reads a question for between these many seconds before answering
 
 
-FULL = Mode(rounds=3, seconds=2, connections=16, in_process=200, language_copies=4, language_seconds=10, learners=1000, sessions=33, questions=10, poll_s=2.0)
-TINY = Mode(rounds=1, seconds=1, connections=8, in_process=10, language_copies=2, language_seconds=2, learners=24, sessions=3, questions=2, poll_s=1.0)
+FULL = Mode(rounds=3, seconds=2, connections=16, in_process=200, language_copies=4, language_seconds=10, learners=1000, sessions=33, questions=10, poll_s=2.0, reading_s=READING_S)
+TINY = Mode(rounds=1, seconds=1, connections=8, in_process=10, language_copies=2, language_seconds=2, learners=24, sessions=3, questions=2, poll_s=1.0, reading_s=(0.1, 0.3))
 
 
 class HelloServer(Server):
@@ -127,10 +129,15 @@ class Bench:
         for classroom in classrooms.values():
             self.stack.callback(classroom.dispose)
         durability = {name: classroom.durability() for name, classroom in classrooms.items()}
-        self.routes_and_memory(urls, classrooms)
-        self.memory_per_language(urls["sqlite"])
-        self.start_time()
-        self.bursts(burst_urls)
+        parts = self.args.only
+        if "routes" in parts:
+            self.routes_and_memory(urls, classrooms)
+        if "languages" in parts:
+            self.memory_per_language(urls["sqlite"])
+        if self.starts:
+            self.start_time()
+        if "burst" in parts:
+            self.bursts(burst_urls)
         self.conditions(durability)
         return self.report
 
@@ -228,16 +235,24 @@ class Bench:
         courses = courses_with_ten_questions(self.workdir / "courses", mode.questions)
         quiz = load_library(courses).courses[COURSE].lesson(LESSON).quiz
         for name, url in urls.items():
-            say(f"burst on {name}: {mode.learners} learners in {mode.sessions} sessions, {mode.questions} questions, polls every {mode.poll_s:g} s")
+            say(f"burst on {name}: {mode.learners} learners in {mode.sessions} sessions, {mode.questions} questions, polls every {mode.poll_s:g} s, reading {self.reading_text()}")
             classroom = Classroom(url, COURSES_DIR=str(courses))
             server = self.server(f"burst-{name}", QUIZAPP_DATABASE_URL=url, QUIZAPP_COURSES_DIR=str(courses))
             database_pids = [self.postgres.pid()] if name == "postgres" else []
             try:
-                result = asyncio.run(burst(server, classroom, quiz, mode.learners, mode.sessions, mode.questions, mode.poll_s, self.languages, database_pids))
+                result = asyncio.run(burst(server, classroom, quiz, mode.learners, mode.sessions, mode.questions, mode.poll_s, self.languages, database_pids, self.reading_s))
             finally:
                 server.stop()
                 classroom.dispose()
             self.burst_figures(name, result)
+
+    @property
+    def reading_s(self) -> tuple:
+        return self.args.reading or self.mode.reading_s
+
+    def reading_text(self) -> str:
+        low, high = self.reading_s
+        return "0 s (a stampede: every answer the instant its page arrives)" if high == 0 else f"{low:g} to {high:g} s before answering"
 
     def burst_figures(self, name: str, result) -> None:
         key = f"burst_{name}_p95_ms"
@@ -271,6 +286,7 @@ class Bench:
             f"req/s: wrk, {mode.rounds} interleaved rounds of {mode.seconds} s per route, {mode.connections} keep-alive connections, no gzip asked (nginx compresses in production); ratio = route / mean of the hello runs before and after it, median over rounds.",
             f"CPU per request in process: {mode.in_process} requests through Flask's test client (time.process_time); in gunicorn: the workers' CPU time during the wrk runs.",
             f"Databases: {durability['sqlite']}; {durability['postgres']}.",
+            f"Burst: {mode.learners} learners in {mode.sessions} sessions, {mode.questions} questions, polls every {mode.poll_s:g} s, each learner reading {self.reading_text()}.",
         ]
 
 
@@ -282,7 +298,25 @@ def parse_args(argv):
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "3")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "4")))
     parser.add_argument("--fast-postgres", action="store_true", help="PostgreSQL without fsync or synchronous commit (as the tests run it)")
-    return parser.parse_args(argv)
+    parser.add_argument("--reading", type=reading_range, default=None, help="seconds a learner reads a question before answering in the burst: MIN,MAX (default 2,8), or 0 for a stampede")
+    parser.add_argument("--only", type=parts, default=PARTS, help="measure only these parts, comma-separated (" + ",".join(PARTS) + "); the others print n/a. Not with --record")
+    args = parser.parse_args(argv)
+    if args.record and args.only != PARTS:
+        parser.error("--record records a whole run: leave out --only")
+    return args
+
+
+# The parts of a run: the routes (page weight, CPU per request, req/s, memory per worker), memory per added
+# language, and the two bursts. --only runs some of them, to iterate on one figure in less than ten minutes.
+PARTS = ("routes", "languages", "burst")
+
+
+def parts(value: str) -> tuple:
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in PARTS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose among {', '.join(PARTS)}")
+    return chosen
 
 
 def main(argv=None) -> int:

@@ -3,8 +3,9 @@ teacher to the whole session at once, against gunicorn with `make run`'s setting
 
 Every learner is a browser of its own (bench/client.py: a keep-alive connection and cookies) doing what
 static/js/live.js and a form do: join through the join page, then poll its state URL every POLL_S seconds
-with the page's ETag; when it changes, fetch the page, post the answer with the page's CSRF token and follow
-the 303 back to the page. The teacher, for each question, reads each session's version and presses Start or
+with the page's ETag; when it changes, fetch the page, read the question for a few seconds (READING_S: a
+quick class; ``--reading 0`` answers at the instant the page arrives, a stampede no real room makes), post
+the answer with the page's CSRF token and follow the 303 back to the page. The teacher, for each question, reads each session's version and presses Start or
 Next (one POST per session, all sessions at once), then waits until every learner has answered.
 
 Reported: the latency of the answer POST (p50/p95/p99/max; the target is on p95), of the other requests,
@@ -42,6 +43,10 @@ from .fixtures import COURSE, LESSON, PASSWORD, ROOT, TEACHER_EMAIL, csrf_token
 QUESTION = re.compile(r'name="question" value="([\w-]+)"')
 PAGE_ETAG = re.compile(r'data-etag="&#34;([^&"]+)&#34;"')
 JOIN_CONCURRENCY = 64  # learners joining at the same moment (the room fills in a minute, not a millisecond)
+# Seconds from a question's arrival on a learner's phone to their tap on "Send my answer", drawn uniformly:
+# reading a short question and four options, then choosing. A brisk class; a real one is slower (which
+# spreads the answers further), so this errs towards a harder burst.
+READING_S = (2.0, 8.0)
 
 
 @dataclass
@@ -197,7 +202,7 @@ async def join(port: int, code: str, language: str, gate: asyncio.Semaphore, tim
             return None
 
 
-async def learner(browser: Browser, path: str, etag: str, quiz, room: Room, poll_s: float, timings: Timings) -> None:
+async def learner(browser: Browser, path: str, etag: str, quiz, room: Room, poll_s: float, reading_s: tuple, timings: Timings) -> None:
     """Poll every ``poll_s`` seconds after the last poll ended (as live.js does); when the state changes,
     fetch the page and answer the question on it, once."""
     token = path.rsplit("/", 1)[1]
@@ -209,7 +214,7 @@ async def learner(browser: Browser, path: str, etag: str, quiz, room: Room, poll
             timings.add("state poll", state, {200, 304})
             if state.status == 200:
                 etag = state.headers.get("etag", etag)
-                await answer_what_is_shown(browser, path, quiz, answered, room, timings)
+                await answer_what_is_shown(browser, path, quiz, answered, room, reading_s, timings)
         except (OSError, asyncio.TimeoutError) as exc:
             timings.failed("learner", exc)
             browser.close()
@@ -217,7 +222,7 @@ async def learner(browser: Browser, path: str, etag: str, quiz, room: Room, poll
     browser.close()
 
 
-async def answer_what_is_shown(browser: Browser, path: str, quiz, answered: set, room: Room, timings: Timings) -> None:
+async def answer_what_is_shown(browser: Browser, path: str, quiz, answered: set, room: Room, reading_s: tuple, timings: Timings) -> None:
     page = await browser.get(path)
     if not timings.add("learner page", page, {200}):
         return
@@ -225,6 +230,8 @@ async def answer_what_is_shown(browser: Browser, path: str, quiz, answered: set,
     if shown is None or shown.group(1) in answered:
         return
     question = quiz.question(shown.group(1))
+    if reading_s[1] > 0:
+        await asyncio.sleep(random.uniform(*reading_s))
     form = {"question": question.id, "csrf_token": csrf_token(page.text), **answer_form(question)}
     response = await browser.post(path, form)
     if timings.add("answer (POST)", response, {303}):
@@ -233,7 +240,7 @@ async def answer_what_is_shown(browser: Browser, path: str, quiz, answered: set,
         timings.add("learner page after answering", await browser.get(path), {200})
 
 
-async def burst(server, classroom, quiz, learners: int, sessions: int, questions: int, poll_s: float, languages, extra_pids=()) -> Result:
+async def burst(server, classroom, quiz, learners: int, sessions: int, questions: int, poll_s: float, languages, extra_pids=(), reading_s: tuple = READING_S) -> Result:
     """Run one burst against ``server`` (a started gunicorn) whose database ``classroom`` sees."""
     timings = Timings()
     room = Room(learners)
@@ -246,7 +253,7 @@ async def burst(server, classroom, quiz, learners: int, sessions: int, questions
     room.learners = len(present)
     teacher, token = await teacher_browsers(server.port, sessions, timings)
     busy = Busy(server_pids(server), extra_pids)
-    tasks = [asyncio.create_task(learner(browser, path, etag, quiz, room, poll_s, timings)) for browser, path, etag in present]
+    tasks = [asyncio.create_task(learner(browser, path, etag, quiz, room, poll_s, reading_s, timings)) for browser, path, etag in present]
     started = time.perf_counter()
     for number, question in enumerate(quiz.questions[:questions]):
         everyone = room.expect(question.id)
@@ -316,6 +323,15 @@ def offered_languages() -> tuple[str, ...]:
     return tuple(tag for tag, language in read_languages(ROOT / "translations" / "languages.yml").items() if language.offered)
 
 
+def reading_range(value: str) -> tuple[float, float]:
+    """``2,8`` -> (2.0, 8.0); ``0`` -> (0.0, 0.0)."""
+    numbers = [float(part) for part in value.split(",")]
+    low, high = (numbers * 2)[:2] if len(numbers) == 1 else numbers[:2]
+    if len(numbers) > 2 or low < 0 or high < low:
+        raise argparse.ArgumentTypeError("MIN,MAX seconds with 0 <= MIN <= MAX, or one number")
+    return low, high
+
+
 def main() -> int:
     """Run one burst on its own (the whole benchmark is `python -m bench`)."""
     from .__main__ import isolated_environment, make_run_server
@@ -327,6 +343,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=33)
     parser.add_argument("--questions", type=int, default=10)
     parser.add_argument("--poll", type=float, default=2.0, help="seconds between a learner's polls")
+    parser.add_argument("--reading", type=reading_range, default=READING_S, help="seconds a learner reads before answering: MIN,MAX (default %(default)s), or 0 for a stampede")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
@@ -343,7 +360,7 @@ def main() -> int:
             server = make_run_server(workdir, "burst", args.workers, args.threads, QUIZAPP_DATABASE_URL=url, QUIZAPP_COURSES_DIR=str(courses))
             try:
                 quiz = load_library(courses).courses[COURSE].lesson(LESSON).quiz
-                result = asyncio.run(burst(server, classroom, quiz, args.learners, args.sessions, args.questions, args.poll, offered_languages(), [postgres.pid()] if postgres else []))
+                result = asyncio.run(burst(server, classroom, quiz, args.learners, args.sessions, args.questions, args.poll, offered_languages(), [postgres.pid()] if postgres else [], args.reading))
             finally:
                 server.stop()
                 classroom.dispose()

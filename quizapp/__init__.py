@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_static(app)
     configure_compression(app)
     configure_page_cache(app)
+    configure_state_poll(app)
     register_blueprints(app)
     register_health_check(app)
     register_commands(app)
@@ -209,6 +210,13 @@ def configure_page_cache(app: Flask) -> None:
     fragments.init_app(app)
 
 
+def configure_state_poll(app: Flask) -> None:
+    """Learners' state polls answered in front of Flask, the outermost layer (see classroom/state_poll.py)."""
+    from .classroom import state_poll
+
+    state_poll.init_app(app)
+
+
 def configure_compression(app: Flask) -> None:
     """gzip responses when no proxy does (settings in config.py). One Compress per app, not a shared one:
     it copies the app's settings onto itself, so a shared one would apply the last app's to every app."""
@@ -234,6 +242,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(short)
     app.register_blueprint(translating.bp)
     errors.register(app)
+    web.install_fixed_urls(app)
 
 
 def register_health_check(app: Flask) -> None:

@@ -13,13 +13,14 @@ import io
 import logging
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Message
 from babel.messages.mofile import read_mo, write_mo
 from babel.support import NullTranslations, Translations
-from flask import current_app, g, request
+from flask import current_app, g, has_app_context, request
 from markupsafe import escape
 from werkzeug.routing import BaseConverter
 
@@ -39,7 +40,9 @@ STATES = (OFFERED, INCUBATING)
 
 @dataclass(frozen=True)
 class Language:
-    """A language the app serves: offered to every visitor, or incubating (served only at its address)."""
+    """A language the app serves: offered to every visitor, or incubating (served only at its address).
+
+    Its name, direction and Babel id are read from CLDR once (every page's language menu asks a dozen times)."""
 
     tag: str
     locale: Locale
@@ -50,12 +53,12 @@ class Language:
         """True when visitors are offered this language (picker, negotiation, join page)."""
         return self.state == OFFERED
 
-    @property
+    @cached_property
     def babel_id(self) -> str:
         """The Babel identifier, also the catalog folder name (``pt_BR``)."""
         return str(self.locale)
 
-    @property
+    @cached_property
     def native_name(self) -> str:
         """The language's name in itself, as CLDR spells it, capitalised for a stand-alone menu item."""
         name = self.locale.get_display_name(self.locale)
@@ -66,7 +69,7 @@ class Language:
         """The language's name in ``locale`` (CLDR), as written inside a sentence ("inglés")."""
         return self.locale.get_display_name(locale)
 
-    @property
+    @cached_property
     def dir(self) -> str:
         """``ltr`` or ``rtl``, from CLDR."""
         return self.locale.text_direction
@@ -334,15 +337,31 @@ def install_escaped_gettext(app) -> None:
     formatting unless they are ``Markup`` themselves: a link built in the template (``{% set %}``) is the
     one way a translated sentence carries markup, on purpose.
     """
-    from flask_babel import get_translations
-
     app.jinja_env.install_gettext_callables(
-        gettext=lambda string: escape(get_translations().ugettext(string)),
-        ngettext=lambda singular, plural, n: escape(get_translations().ungettext(singular, plural, n)),
-        pgettext=lambda context, string: escape(get_translations().upgettext(context, string)),
-        npgettext=lambda context, singular, plural, n: escape(get_translations().unpgettext(context, singular, plural, n)),
+        gettext=lambda string: escape(ui_translations().ugettext(string)),
+        ngettext=lambda singular, plural, n: escape(ui_translations().ungettext(singular, plural, n)),
+        pgettext=lambda context, string: escape(ui_translations().upgettext(context, string)),
+        npgettext=lambda context, singular, plural, n: escape(ui_translations().unpgettext(context, singular, plural, n)),
         newstyle=True,
     )
+
+
+def ui_translations():
+    """Flask-Babel's ``get_translations()``, remembered for the request's locale: a page asks for it a few
+    dozen times, and each time Flask-Babel looks up its context, the locale and its cache anew. The memo is
+    kept beside Flask-Babel's own locale, so ``force_locale`` and ``refresh`` (which replace that locale)
+    are followed."""
+    from flask_babel import get_translations
+
+    state = getattr(g._get_current_object(), "_flask_babel", None) if has_app_context() else None
+    memo = getattr(state, "quizapp_ui", None)
+    if memo is not None and memo[0] is getattr(state, "babel_locale", None):
+        return memo[1]
+    translations = get_translations()
+    state = getattr(g._get_current_object(), "_flask_babel", None) if has_app_context() else None
+    if state is not None and getattr(state, "babel_locale", None) is not None:
+        state.quizapp_ui = (state.babel_locale, translations)
+    return translations
 
 
 def ui_translation_problem(source: str, translation: str) -> str | None:

@@ -225,8 +225,9 @@ def cached_page(view):
     return wrapper
 
 
-def page_key() -> tuple:
-    """Every input a cached page depends on (the list in the module doc)."""
+def page_key(path: str | None = None) -> tuple:
+    """Every input a cached page depends on (the list in the module doc); ``path`` stands for the request's
+    (a quiz page's skeleton is one for every attempt's token)."""
     from .help.choice import request_country
     from .help.countries import country_names
 
@@ -237,7 +238,7 @@ def page_key() -> tuple:
     asked = (request.args.get("country") or "").upper()
     country = (asked, "asked") if asked in countries else request_country(countries)
     return (
-        request.path,
+        request.path if path is None else path,
         tuple(sorted(request.args.items(multi=True))),
         id(library),
         id(repository.catalogs.get(language.babel_id)),

@@ -3,7 +3,7 @@ the few helpers every feature's routes use (URL tokens, the "tampered" page, ``|
 
 import re
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -64,13 +64,65 @@ def remember_language(response):
 
 def same_page_in(tag: str) -> str:
     """The URL of the current page in another language (the library index if there is no page)."""
-    if request.endpoint and request.url_rule and "lang" in request.url_rule.arguments:
-        values = dict(request.view_args or {}, lang=tag)
-        # The query string is the visitor's: it never overrides the page's own values, nor url_for's
-        # _anchor, _external, _method or _scheme.
-        query = {name: value for name, value in request.args.items() if name not in values and not name.startswith("_")}
-        return url_for(request.endpoint, **values, **query)
-    return url_for("library.index", lang=tag)
+    # Every page links to itself in each offered language (the menu and the hreflang links, twenty times a
+    # page): build its URL once and swap the language segment, which is always the first after the root.
+    here = g.get("same_page")
+    if here is None:
+        here = g.same_page = split_same_page()
+    if here is False:
+        return build_same_page(tag) if has_language_segment() else url_for("library.index", lang=tag)
+    root, rest = here
+    return f"{root}/{tag}/{rest}"
+
+
+def split_same_page():
+    """(mount point, the rest after the language segment) of the current page's URL, or False when the page
+    has no language segment or its URL does not start with one."""
+    if not has_language_segment():
+        return False
+    here, prefix = build_same_page(g.language.tag), f"{request.script_root}/{g.language.tag}/"
+    return (request.script_root, here[len(prefix) :]) if here.startswith(prefix) else False
+
+
+def has_language_segment() -> bool:
+    return bool(request.endpoint and request.url_rule and "lang" in request.url_rule.arguments)
+
+
+def build_same_page(tag: str) -> str:
+    values = dict(request.view_args or {}, lang=tag)
+    # The query string is the visitor's: it never overrides the page's own values, nor url_for's
+    # _anchor, _external, _method or _scheme.
+    query = {name: value for name, value in request.args.items() if name not in values and not name.startswith("_")}
+    return url_for(request.endpoint, **values, **query)
+
+
+MAX_FIXED_URLS = 4096
+
+
+def install_fixed_urls(app) -> None:
+    """Templates' ``url_for``, remembering the URLs that only a deploy can change: a static file's (its name
+    carries its content's fingerprint, which costs a ``stat``) and an endpoint's without arguments (the
+    library, help, join and teacher links on every page), per language and mount point. A page builds a
+    dozen of these; anything else (a token, a lesson id) is built as usual. Not in debug, where a static
+    file may change under a running server."""
+    if app.debug:
+        return
+    build = app.url_for
+    fixed: dict[tuple, str] = {}
+
+    def template_url_for(endpoint: str, **values) -> str:
+        if endpoint.startswith(".") or not has_request_context() or not (endpoint == "static" and values.keys() == {"filename"} or not values):
+            return build(endpoint, **values)
+        language = g.get("language")
+        key = (endpoint, values.get("filename"), language.tag if language else None, request.script_root)
+        url = fixed.get(key)
+        if url is None:
+            if len(fixed) > MAX_FIXED_URLS:  # only a proxy sending ever new mount points could get here
+                fixed.clear()
+            url = fixed[key] = build(endpoint, **values)
+        return url
+
+    app.jinja_env.globals["url_for"] = template_url_for
 
 
 @bp.app_context_processor

@@ -350,6 +350,26 @@ def test_state_endpoint_is_cheap_with_etag(app, teacher):
     assert teacher.get(live + "state", headers={"If-None-Match": teacher_state.headers["ETag"]}).status_code == 304
 
 
+def test_state_poll_is_answered_before_flask_with_every_security_header(app, teacher):
+    from quizapp.security import SECURITY_HEADERS
+
+    live, code = create_session(teacher)
+    client = app.test_client()
+    token = join(client, code, "en").rsplit("/", 1)[1]
+    seen = []
+    flask_view = app.view_functions["learn_short.learner_state"]
+    app.view_functions["learn_short.learner_state"] = lambda token: seen.append(token) or flask_view(token)
+    first = client.get(f"/s/{token}/state")
+    again = client.get(f"/s/{token}/state", headers={"If-None-Match": first.headers["ETag"]})
+    assert (first.status_code, first.json, again.status_code, again.data) == (200, {"version": 1}, 304, b"")
+    for response in (first, again):
+        assert {name: response.headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
+        assert response.headers["Cache-Control"] == "no-cache" and "Set-Cookie" not in response.headers
+    assert seen == []
+    # An unknown token goes on to Flask, which answers with its 404 page.
+    assert client.get("/s/abcdefghijklmnopqrst/state").status_code == 404 and seen == ["abcdefghijklmnopqrst"]
+
+
 def test_self_paced_session_learner_works_alone_and_teacher_sees_progress(app, teacher):
     from datetime import date
 

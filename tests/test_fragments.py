@@ -70,3 +70,26 @@ def test_a_field_with_an_error_or_an_answer_is_rendered_for_its_learner(sample_a
     assert answered.status_code == 422  # the other questions are unanswered: the page again, with errors
     assert re.search(r'<input checked id="q_pick_one-\d" name="q_pick_one"', html)
     assert 'class="question question-multiple has-error"' in html
+
+
+def test_a_new_attempt_gets_from_the_quiz_skeleton_the_page_rendered_afresh_with_its_own_token(make_app, course_tree):
+    cached = make_app(COURSES_DIR=str(course_tree))
+    fresh = make_app(COURSES_DIR=str(course_tree), PAGE_CACHE=False)
+    client = cached.test_client()
+    first_path = start_quiz(client)
+    client.get(first_path)  # rendered, and kept as the skeleton
+    skeletons = cached.extensions["quizapp.quiz_pages"]
+    hits = skeletons.hits
+    path = start_quiz(client)
+    html = client.get(path).get_data(as_text=True)
+    assert skeletons.hits == hits + 1
+    token, first_token = path.rsplit("/", 1)[1], first_path.rsplit("/", 1)[1]
+    assert token in html and first_token not in html
+    other = fresh.test_client()
+    with client.session_transaction() as saved, other.session_transaction() as copy:
+        copy.update(dict(saved))
+    assert without_csrf_token(other.get(path).get_data(as_text=True)) == without_csrf_token(html)
+    # Its CSRF token is this browser's: what it sends is taken (and refused as incomplete, not as forged).
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    assert client.post(path, data={"csrf_token": csrf + "x"}).status_code == 400
+    assert client.post(path, data={"csrf_token": csrf}).status_code == 422

@@ -33,9 +33,12 @@ from ..security import cookies_secure
 from ..web import localized_blueprint, tampered_response
 from . import service
 from .forms import JoinCodeForm, JoinForm
+from .learner_pages import init_app as keep_skeletons
+from .learner_pages import render_learner_page
 from .views import lesson_of, session_context, state_response, survey_of, views_in
 
 bp = localized_blueprint("learn", __name__)
+bp.record_once(keep_skeletons)
 short = Blueprint("learn_short", __name__)
 
 COOKIE_PREFIX = SEAT_COOKIE_PREFIX
@@ -149,7 +152,7 @@ def session_page(token):
     if participant.language != current_language().tag and current_language().offered and not participant.removed:  # switched with the language picker
         participant.language = current_language().tag
         db.session.commit()
-    return render_template("classroom/learner.html", **learner_context(participant))
+    return render_learner_page(learner_context(participant))
 
 
 def learner_context(participant, message=None) -> dict:

@@ -5,13 +5,18 @@
 /<lang>/courses/<course>/<lesson>/quiz/<token>/results    score, answers, feedback, explanations
 """
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import get_translations
+from flask_wtf.csrf import generate_csrf
 
 from ..content_access import content, course_or_404, lesson_or_404
 from ..i18n import current_language
+from ..page_cache import page_key
 from ..privacy import owns, remember_lesson_done, remember_own
+from ..skeletons import Skeleton, SkeletonCache
 from ..web import TOKEN_PATTERN, localized_blueprint, tampered_response
 from . import service
+from .fragments import question_field
 from .widgets import field_name, widget_for
 
 bp = localized_blueprint("quizzes", __name__)
@@ -64,8 +69,41 @@ def take_all_at_once(course, lesson, quiz, token, views):
             service.record_attempt(token, course, lesson, current_language().tag, service.answers_from(form, quiz.questions))
             remember_own(token)
             return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token), code=303)
-    status = 422 if form.errors else 200
-    return render_template("quizzes/quiz.html", course=course, lesson=lesson, quiz=quiz, form=form, views=views, questions=quiz.questions, position=None), status
+    context = {"course": course, "lesson": lesson, "quiz": quiz, "form": form, "views": views, "questions": quiz.questions, "position": None}
+    if form.errors or request.method != "GET":
+        return render_template("quizzes/quiz.html", **context), 422 if form.errors else 200
+    return new_attempt_page(context, token)
+
+
+# New attempts' pages a worker keeps as skeletons: quizzes × languages × help countries × progress states.
+MAX_QUIZ_SKELETONS = 256
+
+
+@bp.record_once
+def keep_skeletons(state) -> None:
+    state.app.extensions["quizapp.quiz_pages"] = SkeletonCache(MAX_QUIZ_SKELETONS)
+
+
+def new_attempt_page(context: dict, token: str) -> str:
+    """A new attempt's whole-quiz page: the lesson's quiz page in this language with this attempt's token,
+    CSRF token and option orders put in (quizapp/skeletons.py), or rendered when no skeleton is kept yet."""
+    cache = current_app.extensions.get("quizapp.quiz_pages")
+    if cache is None or not current_app.config.get("PAGE_CACHE", True) or "_flashes" in session:
+        return render_template("quizzes/quiz.html", **context)
+    form, views, questions = context["form"], context["views"], context["questions"]
+    fields = {f"field{number}": str(question_field(form, question, views[question.id], number, len(questions))) for number, question in enumerate(questions, 1)}
+    repository, language = content(), current_language()
+    sources = (repository.library, repository.catalogs.get(language.babel_id), get_translations())
+    key = page_key(url_for(".take", course_id=context["course"].id, lesson_id=context["lesson"].id, token="-"))
+    skeleton = cache.get(key, sources)
+    if skeleton is not None:
+        return skeleton.fill({"token": token, "csrf": generate_csrf() if "csrf" in skeleton.holes else "", **fields})
+    html = render_template("quizzes/quiz.html", **context)
+    once = {**fields, **({"csrf": g.csrf_token} if g.get("csrf_token") else {})}
+    skeleton = Skeleton.cut(html, once, {"token": token})
+    if skeleton is not None:
+        cache.put(key, sources, skeleton)
+    return html
 
 
 def take_one_at_a_time(course, lesson, quiz, token, attempt, views):

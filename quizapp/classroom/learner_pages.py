@@ -1,0 +1,89 @@
+"""A learner's page in a live session, assembled from a page rendered once per session, version, step and
+language instead of rendered anew for each learner and each poll.
+
+While a question is open, every learner in a session sees the same page in their language except for three
+things: their token (in the page's URLs), their CSRF token, and the question's options in their own order (a
+field the fragment cache in quizzes/fragments.py holds per order). So the first learner's page is kept with
+those three cut out, and the others' pages are that skeleton with their own three put back: a
+third of the CPU of a rendered page, and the same bytes (quizapp/skeletons.py). Only the steps that are the same for everyone are
+kept (waiting, a fresh question, answered); a reveal or the results show the learner's own answers and are
+always rendered, as is any page with a message or a flashed note.
+
+The key holds everything else such a page depends on: the session and its version (every change a learner
+sees bumps it), the step and question, the learner's pseudonym (shown on the page), the language with its
+catalogs, the course files, the support box's country, the Traditional Chinese note, and the host and mount
+point the URLs are built for.
+"""
+
+from flask import current_app, g, render_template, request, session
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+
+from ..content_access import content
+from ..help.choice import request_country
+from ..help.countries import country_names
+from ..i18n import current_language, traditional_chinese_note, ui_translations
+from ..quizzes.fragments import question_field
+from ..skeletons import Skeleton, SkeletonCache
+
+# Steps whose page is the same for every learner of a session (but for the holes).
+SHARED_STEPS = frozenset({"waiting", "question", "answered"})
+# Sessions × versions × languages × steps a worker keeps (about 25 KB each).
+MAX_SKELETONS = 256
+
+
+def init_app(state) -> None:
+    """Called when the learners' blueprint is registered: one cache per app."""
+    state.app.extensions["quizapp.learner_pages"] = SkeletonCache(MAX_SKELETONS)
+
+
+def render_learner_page(context: dict) -> str:
+    """The learner's page for ``context`` (learner_routes.learner_context), from a skeleton when it can be."""
+    cache = current_app.extensions.get("quizapp.learner_pages")
+    if cache is None or not current_app.config.get("PAGE_CACHE", True) or context["step"] not in SHARED_STEPS or context.get("message") or "_flashes" in session:
+        return render_template("classroom/learner.html", **context)
+    participant = context["participant"]
+    field = fresh_field(context)
+    key, sources = skeleton_key(context)
+    skeleton = cache.get(key, sources)
+    if skeleton is not None:
+        return skeleton.fill({"token": participant.token, "csrf": generate_csrf() if "csrf" in skeleton.holes else "", "field": field or ""})
+    html = render_template("classroom/learner.html", **context)
+    once = {"field": field, "csrf": g.get("csrf_token")} if field is not None else {}
+    skeleton = Skeleton.cut(html, {name: value for name, value in once.items() if value}, {"token": participant.token})
+    if skeleton is not None:
+        cache.put(key, sources, skeleton)
+    return html
+
+
+def fresh_field(context: dict) -> str | None:
+    """The open question's field as this learner sees it (their option order), or None on other steps."""
+    if context["step"] != "question":
+        return None
+    question = context["question"]
+    return str(question_field(context["form"], question, context["views"][question.id], context["number"], len(context["quiz"].questions)))
+
+
+def skeleton_key(context: dict) -> tuple[tuple, tuple]:
+    """Everything a shared learner page depends on besides the holes (see the module doc), and the objects
+    (course files, catalogs) whose identity is in it."""
+    live, participant, language = context["session"], context["participant"], current_language()
+    question = context.get("question")
+    countries = country_names(get_locale())
+    country = live.country if live.country in countries else request_country(countries)[0]
+    repository = content()
+    sources = (repository.library, repository.catalogs.get(language.babel_id), ui_translations())
+    key = (
+        live.id,
+        live.version,
+        context["step"],
+        question.id if question is not None else None,
+        participant.pseudonym,
+        language.tag,
+        *(id(source) for source in sources),
+        country,
+        traditional_chinese_note(),
+        request.host,
+        request.script_root,
+    )
+    return key, sources
