@@ -29,10 +29,20 @@ access_log_format = '%(t)s "%(r)s" %(s)s %(B)s %(M)sms'
 def when_ready(server):
     """In the master, after the app is loaded and before any worker is forked."""
     if server.cfg.preload_app:
-        close_database_connections(server.app.wsgi())
+        app = server.app.wsgi()
+        load_language_data(app)
+        close_database_connections(app)
         # Out of the collector's sight: a collection in a worker writes to every object it visits, which
         # would copy the shared pages into each worker one by one.
         gc.freeze()
+
+
+def load_language_data(app) -> None:
+    """Every language's CLDR data and course catalog read once here, shared by the workers (quizapp.i18n)."""
+    from quizapp.i18n import load_language_data
+
+    if "quizapp.languages" in app.extensions:  # not bench/hello.py's baseline
+        load_language_data(app)
 
 
 def close_database_connections(app) -> None:

@@ -29,10 +29,14 @@ class Skeleton:
         value is not where it should be, so nothing is kept."""
         if MARK in html or any(html.count(value) != 1 for value in once.values()) or any(not value for value in anywhere.values()):
             return None
+        cut = html
         for name, value in (*once.items(), *anywhere.items()):
-            html = html.replace(value, f"{MARK}{name}{MARK}")
-        pieces = html.split(MARK)  # text, hole, text, hole, …, text
-        return cls(tuple(pieces[0::2]), tuple(pieces[1::2]))
+            cut = cut.replace(value, f"{MARK}{name}{MARK}")
+        pieces = cut.split(MARK)  # text, hole, text, hole, …, text
+        skeleton = cls(tuple(pieces[0::2]), tuple(pieces[1::2]))
+        # One value inside another (a code inside a CSRF token) would cut the wrong place: the skeleton must
+        # give back exactly the page it was cut from.
+        return skeleton if skeleton.fill({**once, **anywhere}) == html else None
 
     def fill(self, values: dict[str, str]) -> str:
         """The page with ``values`` (by hole name) in the holes."""

@@ -1,11 +1,15 @@
-"""Compiled catalogs read through Babel's public API: content look-ups, and UI catalogs loaded without the
-messages that could break a page (checked form by form, dropped whole)."""
+"""Compiled catalogs: content look-ups (the standard library's .mo parser, checked against Babel's reader on
+every shipped catalog), and UI catalogs loaded through Babel without the messages that could break a page
+(checked form by form, dropped whole)."""
 
 import logging
 
 from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo
 
-from quizapp.i18n import ContentCatalogs, safe_ui_translations
+from quizapp.i18n import ContentCatalogs, read_content_catalog, safe_ui_translations
+
+from .support import PROJECT_ROOT
 
 
 def test_a_content_translation_equal_to_its_source_counts_as_translated(write_catalog):
@@ -44,3 +48,19 @@ def test_a_plural_ui_translation_with_one_bad_form_shows_the_source_in_every_for
     assert [translations.ungettext("one answer", "%(count)s answers", n) for n in (1, 5)] == ["una respuesta", "%(count)s respuestas"]
     assert translations.ugettext("Courses") == "Cursos"
     assert [record.getMessage() for record in caplog.records] == ["Dropped the es translation of '%(num)s learner': it contains HTML markup, which the source does not."]
+
+
+def test_every_shipped_course_catalog_reads_as_babel_reads_it():
+    # The app reads .mo files with the standard library's parser (fast enough for the master to read every
+    # language before forking); it must find what Babel's reader finds, contexts included.
+    compiled = sorted((PROJECT_ROOT / "translations").glob("*/LC_MESSAGES/courses.mo"))
+    assert len(compiled) >= 9
+    for path in compiled:
+        with open(path, "rb") as fileobj:
+            expected = {(message.context, message.id): message.string for message in read_mo(fileobj) if message.id and message.string and isinstance(message.id, str)}
+        assert read_content_catalog(path) == expected, path
+
+
+def test_a_content_unit_without_a_context_is_read_with_none_for_its_context(write_catalog):
+    directory = write_catalog("es", "courses", {(None, "Tea"): "Té", ("c/l", "Cup"): "Taza"})
+    assert ContentCatalogs(directory).get("es") == {(None, "Tea"): "Té", ("c/l", "Cup"): "Taza"}

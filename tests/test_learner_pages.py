@@ -119,3 +119,19 @@ def test_a_learner_in_another_language_gets_a_page_of_their_own_language(app, te
     english.get(english_page)
     html = japanese.get(japanese_page).get_data(as_text=True)
     assert '<html lang="ja"' in html and without_csrf_token(html) == without_csrf_token(rendered_afresh(app, japanese, japanese_page))
+
+
+def test_two_sessions_of_a_lesson_share_a_skeleton_and_each_page_shows_its_own_session(app, teacher):
+    first_live, first_code = create_session(teacher)
+    second_live, second_code = create_session(teacher)
+    (one, one_page), = learners(app, first_code, 1)
+    (other, other_page), = learners(app, second_code, 1)
+    control(teacher, first_live, "start")
+    for action in ("start", "next", "previous"):  # the second session is on the same question, two versions on
+        control(teacher, second_live, action)
+    assert 'data-etag="&#34;v2&#34;"' in one.get(one_page).get_data(as_text=True)
+    hits = skeletons(app).hits
+    html = other.get(other_page).get_data(as_text=True)
+    assert skeletons(app).hits == hits + 1
+    assert f"Session {second_code}" in html and first_code not in html and 'data-etag="&#34;v4&#34;"' in html
+    assert without_csrf_token(html) == without_csrf_token(rendered_afresh(app, other, other_page))

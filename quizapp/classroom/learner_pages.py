@@ -1,18 +1,19 @@
-"""A learner's page in a live session, assembled from a page rendered once per session, version, step and
+"""A learner's page in a live session, assembled from a page rendered once per lesson, question, step and
 language instead of rendered anew for each learner and each poll.
 
-While a question is open, every learner in a session sees the same page in their language except for three
-things: their token (in the page's URLs), their CSRF token, and the question's options in their own order (a
-field the fragment cache in quizzes/fragments.py holds per order). So the first learner's page is kept with
-those three cut out, and the others' pages are that skeleton with their own three put back: a
-third of the CPU of a rendered page, and the same bytes (quizapp/skeletons.py). Only the steps that are the same for everyone are
-kept (waiting, a fresh question, answered); a reveal or the results show the learner's own answers and are
-always rendered, as is any page with a message or a flashed note.
+While a question is open, every learner of every session of a lesson sees the same page in their language
+except for a few strings: their token (in the page's URLs), their CSRF token, the question's options in their
+own order (a field the fragment cache in quizzes/fragments.py holds per order), their session's code and its
+state's ETag. So the first learner's page is kept with those cut out, and the others' pages are that skeleton
+with their own put back (quizapp/skeletons.py): a third of the CPU of a rendered page, and the same bytes.
+A class of thirty in two languages renders two pages per question instead of thirty, and thirty classes on
+the same lesson share them. Only the steps that are the same for everyone are kept (waiting, a fresh
+question, answered); a reveal or the results show the learner's own answers and are always rendered, as is
+any page with a message or a flashed note.
 
-The key holds everything else such a page depends on: the session and its version (every change a learner
-sees bumps it), the step and question, the learner's pseudonym (shown on the page), the language with its
-catalogs, the course files, the support box's country, the Traditional Chinese note, and the host and mount
-point the URLs are built for.
+The key holds everything else such a page depends on: the lesson, the step and question, the learner's
+pseudonym (shown on the page), the language with its catalogs, the course files, the support box's country,
+the Traditional Chinese note, and the host and mount point the URLs are built for.
 """
 
 from flask import current_app, g, render_template, request, session
@@ -42,18 +43,26 @@ def render_learner_page(context: dict) -> str:
     cache = current_app.extensions.get("quizapp.learner_pages")
     if cache is None or not current_app.config.get("PAGE_CACHE", True) or context["step"] not in SHARED_STEPS or context.get("message") or "_flashes" in session:
         return render_template("classroom/learner.html", **context)
-    participant = context["participant"]
+    participant, live = context["participant"], context["session"]
     field = fresh_field(context)
+    values = {"code": live.code, "etag": etag_attribute(context["state_etag"]), "field": field}
     key, sources = skeleton_key(context)
     skeleton = cache.get(key, sources)
     if skeleton is not None:
-        return skeleton.fill({"token": participant.token, "csrf": generate_csrf() if "csrf" in skeleton.holes else "", "field": field or ""})
+        csrf = generate_csrf() if "csrf" in skeleton.holes else ""
+        return skeleton.fill({"token": participant.token, "csrf": csrf, **{name: value or "" for name, value in values.items()}})
     html = render_template("classroom/learner.html", **context)
-    once = {"field": field, "csrf": g.get("csrf_token")} if field is not None else {}
-    skeleton = Skeleton.cut(html, {name: value for name, value in once.items() if value}, {"token": participant.token})
+    if field is not None and g.get("csrf_token"):
+        values["csrf"] = g.csrf_token
+    skeleton = Skeleton.cut(html, {name: value for name, value in values.items() if value}, {"token": participant.token})
     if skeleton is not None:
         cache.put(key, sources, skeleton)
     return html
+
+
+def etag_attribute(etag: str) -> str:
+    """How learner.html writes the page's state ETag for live.js (the whole attribute: one of a kind)."""
+    return f'data-etag="&#34;{etag}&#34;"'
 
 
 def fresh_field(context: dict) -> str | None:
@@ -74,10 +83,11 @@ def skeleton_key(context: dict) -> tuple[tuple, tuple]:
     repository = content()
     sources = (repository.library, repository.catalogs.get(language.babel_id), ui_translations())
     key = (
-        live.id,
-        live.version,
+        live.course_id,
+        live.lesson_id,
         context["step"],
         question.id if question is not None else None,
+        context.get("number"),
         participant.pseudonym,
         language.tag,
         *(id(source) for source in sources),

@@ -6,6 +6,7 @@ term on purpose lists the term's id in ``allow_terms``; the allowance covers its
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import ContentError, ErrorList
@@ -23,7 +24,12 @@ class TermRule:
     language: str
     phrase: str
     instead: str
-    pattern: re.Pattern
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """Compiled when first used (by the checks): the web app parses the glossary but never searches it,
+        and compiling every phrase of every language took a tenth of a second of each start."""
+        return phrase_pattern(self.phrase, self.language)
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ def parse_glossary(path: Path) -> tuple[Glossary, list[ContentError]]:
                 if not isinstance(phrase, str) or not phrase.strip():
                     errors.add(spec.line_of("avoid"), f"term '{term_id}' in '{language}': every entry of 'avoid' must be text")
                     continue
-                rules.setdefault(language, []).append(TermRule(term_id, language, phrase.strip(), record["instead"], phrase_pattern(phrase.strip(), language)))
+                rules.setdefault(language, []).append(TermRule(term_id, language, phrase.strip(), record["instead"]))
     return Glossary({language: tuple(found) for language, found in rules.items()}), list(errors)
 
 
