@@ -30,7 +30,7 @@ from .test_quizzes import FULL_ANSWERS, right_answers
 # The bounds: what each request sends now, as SQLAlchemy counts statements.
 LIVE_ANSWER = ["SELECT", "INSERT"]  # the learner, their session and "answered already?" in one read; the answer
 SELF_PACED_ANSWERS = ["SELECT", "SELECT", "INSERT", "UPDATE"]  # + the questions answered; finished
-WHOLE_QUIZ = ["SELECT", "INSERT", "INSERT"]  # the route's look-up; the attempt; its answers (one executemany)
+WHOLE_QUIZ = ["INSERT", "INSERT"]  # the attempt (ON CONFLICT DO NOTHING, RETURNING its id); its answers (one executemany)
 # Immediate feedback: the route's look-ups (the attempt, then its answers once it has one), then the attempt's
 # id and state, the attempt if this is its first answer, the answer, the answers so far (complete?), and the
 # completion when the last question is answered.

@@ -50,13 +50,31 @@ def start(course_id, lesson_id):
 def take(course_id, lesson_id, token):
     """Show the quiz, or record what was sent; a finished attempt goes to its results."""
     course, lesson, quiz = load(course_id, lesson_id, token)
+    views = content().quiz_view(course, lesson, current_language())
+    if quiz.feedback != "immediate" and request.method == "POST":
+        # A whole quiz sent: stored at once unless its token has an attempt (record_attempt finds out in its
+        # INSERT), so the attempt is only read when the submission is not stored.
+        stored = submit_all_at_once(course, lesson, quiz, token, views)
+        if stored is not None:
+            return stored
     attempt = attempt_for(token, course, lesson)
     if attempt is not None and attempt.completed_at is not None and not (quiz.feedback == "immediate" and request.args.get("feedback")):
         return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token))
-    views = content().quiz_view(course, lesson, current_language())
     if quiz.feedback == "immediate":
         return take_one_at_a_time(course, lesson, quiz, token, attempt, views)
     return take_all_at_once(course, lesson, quiz, token, views)
+
+
+def submit_all_at_once(course, lesson, quiz, token, views):
+    """The redirect to the results once a valid, new whole-quiz submission is stored; None otherwise (a
+    completed attempt, a tampered or incomplete form: the caller answers as for any such request)."""
+    if service.tampered(quiz.questions, request.form):
+        return None
+    form = service.build_form(quiz.questions, views, token)
+    if not form.validate() or not service.record_attempt(token, course, lesson, current_language().tag, service.answers_from(form, quiz.questions)):
+        return None
+    remember_own(token)
+    return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token), code=303)
 
 
 def take_all_at_once(course, lesson, quiz, token, views):
@@ -65,8 +83,7 @@ def take_all_at_once(course, lesson, quiz, token, views):
     if request.method == "POST":
         if service.tampered(quiz.questions, request.form):
             return tampered_response()
-        if form.validate():
-            service.record_attempt(token, course, lesson, current_language().tag, service.answers_from(form, quiz.questions))
+        if form.validate():  # valid, yet not stored by submit_all_at_once: this token's attempt exists
             remember_own(token)
             return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token), code=303)
     context = {"course": course, "lesson": lesson, "quiz": quiz, "form": form, "views": views, "questions": quiz.questions, "position": None}
