@@ -161,7 +161,9 @@ def test_state_polls_still_answer_304_with_compression(make_app, min_size):
         poll, page_etag = room.poll(client, page)
         fresh = client.get(poll, headers=GZIP)
         assert fresh.status_code == 200, poll
-        if min_size:
+        # The learner's poll is answered in front of Flask (classroom/state_poll.py) and never compressed: its
+        # fourteen bytes would only grow.
+        if min_size or poll.startswith("/s/"):
             assert "Content-Encoding" not in fresh.headers and fresh.headers["ETag"] == page_etag
         else:
             assert fresh.headers["Content-Encoding"] == "gzip"
