@@ -106,9 +106,12 @@ def test_a_learner_page_follows_the_teacher_past_its_skeleton(app, teacher):
 def test_learners_with_pseudonyms_each_see_their_own_name(app, teacher):
     live, code = create_session(teacher, names="pseudonyms")
     room = learners(app, code, 2, pseudonyms=("Quiet Heron", "Bright Maple"))
-    for (client, page), name in zip(room, ("Quiet Heron", "Bright Maple"), strict=True):
-        html = client.get(page).get_data(as_text=True)
-        assert name in html and ({"Quiet Heron", "Bright Maple"} - {name}).pop() not in html
+    for step in ("waiting", "question"):
+        if step == "question":
+            control(teacher, live, "start")
+        for (client, page), name in zip(room, ("Quiet Heron", "Bright Maple"), strict=True):
+            html = client.get(page).get_data(as_text=True)
+            assert name in html and ({"Quiet Heron", "Bright Maple"} - {name}).pop() not in html
 
 
 def test_a_learner_in_another_language_gets_a_page_of_their_own_language(app, teacher):

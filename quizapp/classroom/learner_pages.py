@@ -11,9 +11,9 @@ the same lesson share them. Only the steps that are the same for everyone are ke
 question, answered); a reveal or the results show the learner's own answers and are always rendered, as is
 any page with a message or a flashed note.
 
-The key holds everything else such a page depends on: the lesson, the step and question, the learner's
-pseudonym (shown on the page), the language with its catalogs, the course files, the support box's country,
-the Traditional Chinese note, and the host and mount point the URLs are built for.
+The key holds everything else such a page depends on: the lesson, the step and question, the language with
+its catalogs, the course files, the support box's country, the Traditional Chinese note, and the host and
+mount point the URLs are built for. A learner with a pseudonym (shown on their page) gets a rendered page.
 """
 
 from flask import current_app, g, render_template, request, session
@@ -29,7 +29,7 @@ from ..skeletons import Skeleton, SkeletonCache
 
 # Steps whose page is the same for every learner of a session (but for the holes).
 SHARED_STEPS = frozenset({"waiting", "question", "answered"})
-# Sessions × versions × languages × steps a worker keeps (about 25 KB each).
+# Lessons × questions × steps × languages × help countries a worker keeps (about 25 KB each).
 MAX_SKELETONS = 256
 
 
@@ -41,9 +41,12 @@ def init_app(state) -> None:
 def render_learner_page(context: dict) -> str:
     """The learner's page for ``context`` (learner_routes.learner_context), from a skeleton when it can be."""
     cache = current_app.extensions.get("quizapp.learner_pages")
-    if cache is None or not current_app.config.get("PAGE_CACHE", True) or context["step"] not in SHARED_STEPS or context.get("message") or "_flashes" in session:
-        return render_template("classroom/learner.html", **context)
     participant, live = context["participant"], context["session"]
+    # A learner's pseudonym is on their page and theirs alone (and a word like "Sun" could not be cut out of
+    # "Sunday" safely): their pages are rendered.
+    shared = context["step"] in SHARED_STEPS and not context.get("message") and participant.pseudonym is None
+    if cache is None or not current_app.config.get("PAGE_CACHE", True) or not shared or "_flashes" in session:
+        return render_template("classroom/learner.html", **context)
     field = fresh_field(context)
     values = {"code": live.code, "etag": etag_attribute(context["state_etag"]), "field": field}
     key, sources = skeleton_key(context)
@@ -76,7 +79,7 @@ def fresh_field(context: dict) -> str | None:
 def skeleton_key(context: dict) -> tuple[tuple, tuple]:
     """Everything a shared learner page depends on besides the holes (see the module doc), and the objects
     (course files, catalogs) whose identity is in it."""
-    live, participant, language = context["session"], context["participant"], current_language()
+    live, language = context["session"], current_language()
     question = context.get("question")
     countries = country_names(get_locale())
     country = live.country if live.country in countries else request_country(countries)[0]
@@ -88,7 +91,6 @@ def skeleton_key(context: dict) -> tuple[tuple, tuple]:
         context["step"],
         question.id if question is not None else None,
         context.get("number"),
-        participant.pseudonym,
         language.tag,
         *(id(source) for source in sources),
         country,
