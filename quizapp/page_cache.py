@@ -90,6 +90,24 @@ class LRU:
             self._items.clear()
 
 
+class SourcedLRU(LRU):
+    """An LRU whose keys hold the ids of the objects an entry was made from (the course files, a catalog):
+    each entry keeps those objects, so a key whose ids were reused by new objects (a reloaded library or
+    catalog) is never mistaken for it. The field fragments and the page skeletons."""
+
+    def get(self, key, sources):
+        item = super().get(key)
+        if item is None:
+            return None
+        if any(a is not b for a, b in zip(item[0], sources, strict=True)):
+            self.hits, self.misses = self.hits - 1, self.misses + 1  # a stale entry: a miss, made again
+            return None
+        return item[1]
+
+    def put(self, key, sources, value) -> None:
+        super().put(key, (sources, value))
+
+
 class PageCache(LRU):
     """Rendered pages, one cache per app (so per worker process); ``responses`` holds the finished responses
     :class:`FastPath` replays."""

@@ -4,12 +4,11 @@ A learner's page in a live session and a new quiz attempt's page differ from the
 attempt's only in a token (in the page's URLs), a CSRF token and the questions' option orders (each field is
 held per order by quizzes/fragments.py). So the first such page is kept as a ``Skeleton`` with those values
 cut out, and the next visitor's page is the skeleton with their own values put back: the same bytes as a
-fresh render, at a fraction of its CPU. Users: classroom/learner_pages.py and quizzes/routes.py.
+fresh render, at a fraction of its CPU. Users: classroom/learner_pages.py and quizzes/routes.py, which
+keep their skeletons in a ``page_cache.SourcedLRU``.
 """
 
 from dataclasses import dataclass
-
-from .page_cache import LRU
 
 # Stand-ins for the holes: no rendered page contains a NUL (a page that does is never cut).
 MARK = "\x00"
@@ -44,17 +43,3 @@ class Skeleton:
         for hole, part in zip(self.holes, self.parts[1:], strict=True):
             out += (values[hole], part)
         return "".join(out)
-
-
-class SkeletonCache(LRU):
-    """Skeletons by key; each entry keeps the objects whose identity is in its key (the course files, the
-    catalogs), so a key whose ids were reused by new objects is never mistaken for it."""
-
-    def get(self, key, sources):
-        item = super().get(key)
-        if item is None or any(a is not b for a, b in zip(item[0], sources, strict=True)):
-            return None
-        return item[1]
-
-    def put(self, key, sources, skeleton: Skeleton) -> None:
-        super().put(key, (sources, skeleton))

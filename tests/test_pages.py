@@ -125,3 +125,15 @@ def test_pages_stay_small(client):
     for path in page_paths():
         body = client.get(f"/ar{path}").get_data()
         assert len(body) < 30_000, (path, len(body))
+
+
+def test_links_every_page_shares_follow_its_language_and_mount_point(make_app):
+    # Templates remember these URLs per worker (web.install_fixed_urls): the key is the language and the
+    # mount point, so a page never gets another language's or another prefix's links.
+    client = make_app(PAGE_CACHE=False).test_client()
+    for tag, root in (("ja", ""), ("ja", "/kizuna"), ("es", ""), ("ja", "")):
+        html = client.get(f"/{tag}/help", base_url=f"http://localhost{root}").get_data(as_text=True)
+        assert f'href="{root}/{tag}/join"' in html and f'href="{root}/{tag}/"' in html
+        assert re.search(rf'href="{root}/static/css/app\.[0-9a-f]+\.css"', html)
+        menu = re.findall(r'<li><a href="([^"]+)" lang="([^"]+)"', html)
+        assert len(menu) >= 10 and all(href == f"{root}/{lang}/help" for href, lang in menu)

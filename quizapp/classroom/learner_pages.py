@@ -24,8 +24,9 @@ from ..content_access import content
 from ..help.choice import request_country
 from ..help.countries import country_names
 from ..i18n import current_language, traditional_chinese_note, ui_translations
+from ..page_cache import SourcedLRU
 from ..quizzes.fragments import question_field
-from ..skeletons import Skeleton, SkeletonCache
+from ..skeletons import Skeleton
 
 # Steps whose page is the same for every learner of a session (but for the holes).
 SHARED_STEPS = frozenset({"waiting", "question", "answered"})
@@ -35,7 +36,7 @@ MAX_SKELETONS = 256
 
 def init_app(state) -> None:
     """Called when the learners' blueprint is registered: one cache per app."""
-    state.app.extensions["quizapp.learner_pages"] = SkeletonCache(MAX_SKELETONS)
+    state.app.extensions["quizapp.learner_pages"] = SourcedLRU(MAX_SKELETONS)
 
 
 def render_learner_page(context: dict) -> str:

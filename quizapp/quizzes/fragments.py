@@ -11,35 +11,15 @@ from flask import current_app
 from flask_babel import get_translations
 from markupsafe import Markup
 
-from ..page_cache import LRU
+from ..page_cache import SourcedLRU
 from .widgets.base import field_name
 
 # Questions × languages × orders a worker keeps; each a few hundred bytes to a few KB.
 MAX_FRAGMENTS = 4096
 
 
-class FragmentCache(LRU):
-    """Rendered fields; each entry keeps the objects it was made from, so a key whose ids were reused by new
-    objects (a reloaded library or catalog) is never mistaken for it."""
-
-    def __init__(self, size: int = MAX_FRAGMENTS):
-        super().__init__(size)
-
-    def get(self, key, sources):
-        item = super().get(key)
-        if item is None:
-            return None
-        if any(a is not b for a, b in zip(item[0], sources, strict=True)):
-            self.hits, self.misses = self.hits - 1, self.misses + 1  # a stale entry: a miss, re-rendered
-            return None
-        return item[1]
-
-    def put(self, key, sources, html) -> None:
-        super().put(key, (sources, html))
-
-
 def init_app(app) -> None:
-    app.extensions["quizapp.fragments"] = FragmentCache()
+    app.extensions["quizapp.fragments"] = SourcedLRU(MAX_FRAGMENTS)
     app.add_template_global(question_field, "question_field")
 
 

@@ -11,9 +11,9 @@ from flask_wtf.csrf import generate_csrf
 
 from ..content_access import content, course_or_404, lesson_or_404
 from ..i18n import current_language
-from ..page_cache import page_key
+from ..page_cache import SourcedLRU, page_key
 from ..privacy import owns, remember_lesson_done, remember_own
-from ..skeletons import Skeleton, SkeletonCache
+from ..skeletons import Skeleton
 from ..web import TOKEN_PATTERN, localized_blueprint, tampered_response
 from . import service
 from .fragments import question_field
@@ -98,7 +98,7 @@ MAX_QUIZ_SKELETONS = 256
 
 @bp.record_once
 def keep_skeletons(state) -> None:
-    state.app.extensions["quizapp.quiz_pages"] = SkeletonCache(MAX_QUIZ_SKELETONS)
+    state.app.extensions["quizapp.quiz_pages"] = SourcedLRU(MAX_QUIZ_SKELETONS)
 
 
 def new_attempt_page(context: dict, token: str) -> str:
