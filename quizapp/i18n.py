@@ -361,13 +361,15 @@ def ui_translations():
     are followed."""
     from flask_babel import get_translations
 
-    state = getattr(g._get_current_object(), "_flask_babel", None) if has_app_context() else None
+    if not has_app_context():
+        return get_translations()
+    state = getattr(g._get_current_object(), "_flask_babel", None)
     memo = getattr(state, "quizapp_ui", None)
     if memo is not None and memo[0] is getattr(state, "babel_locale", None):
         return memo[1]
-    translations = get_translations()
-    state = getattr(g._get_current_object(), "_flask_babel", None) if has_app_context() else None
-    if state is not None and getattr(state, "babel_locale", None) is not None:
+    translations = get_translations()  # creates Flask-Babel's state and sets its locale
+    state = getattr(g._get_current_object(), "_flask_babel", None)
+    if getattr(state, "babel_locale", None) is not None:
         state.quizapp_ui = (state.babel_locale, translations)
     return translations
 

@@ -33,10 +33,10 @@ from functools import wraps
 from threading import Lock
 
 from flask import Response, current_app, g, request, session
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale
 
 from .content_access import content
-from .i18n import current_language, traditional_chinese_note
+from .i18n import current_language, traditional_chinese_note, ui_translations
 from .privacy import DONE_LESSONS
 
 # Distinct pages × languages × help countries × progress states a worker keeps (about 20 KB each, plus gzip):
@@ -243,24 +243,28 @@ def cached_page(view):
     return wrapper
 
 
+def page_sources() -> tuple:
+    """The objects a page is made from whose identity tells whether it is current: the parsed library (a
+    new object when a course file changes and is re-read), the page language's ``courses`` catalog and the
+    interface catalog (new objects when re-read)."""
+    repository = content()
+    return (repository.library, repository.catalogs.get(current_language().babel_id), ui_translations())
+
+
 def page_key(path: str | None = None) -> tuple:
     """Every input a cached page depends on (the list in the module doc); ``path`` stands for the request's
     (a quiz page's skeleton is one for every attempt's token)."""
     from .help.choice import request_country
     from .help.countries import country_names
 
-    repository = content()
-    library = repository.library  # first: with watch on, this re-reads changed course files
-    language = current_language()
+    sources = page_sources()  # first: with watch on, this re-reads changed course files
     countries = country_names(get_locale())
     asked = (request.args.get("country") or "").upper()
     country = (asked, "asked") if asked in countries else request_country(countries)
     return (
         request.path if path is None else path,
         tuple(sorted(request.args.items(multi=True))),
-        id(library),
-        id(repository.catalogs.get(language.babel_id)),
-        id(get_translations()),
+        *(id(source) for source in sources),
         country,
         tuple(session.get(DONE_LESSONS, ())),
         traditional_chinese_note(),

@@ -4,11 +4,15 @@ A learner's page in a live session and a new quiz attempt's page differ from the
 attempt's only in a token (in the page's URLs), a CSRF token and the questions' option orders (each field is
 held per order by quizzes/fragments.py). So the first such page is kept as a ``Skeleton`` with those values
 cut out, and the next visitor's page is the skeleton with their own values put back: the same bytes as a
-fresh render, at a fraction of its CPU. Users: classroom/learner_pages.py and quizzes/routes.py, which
-keep their skeletons in a ``page_cache.SourcedLRU``.
+fresh render, at a fraction of its CPU (``serve``). Users: classroom/learner_pages.py and quizzes/routes.py,
+which keep their skeletons in a ``page_cache.SourcedLRU``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from flask import g
+from flask_wtf.csrf import generate_csrf
 
 # Stand-ins for the holes: no rendered page contains a NUL (a page that does is never cut).
 MARK = "\x00"
@@ -43,3 +47,21 @@ class Skeleton:
         for hole, part in zip(self.holes, self.parts[1:], strict=True):
             out += (values[hole], part)
         return "".join(out)
+
+
+def serve(cache, key, sources, token: str, values: dict[str, str | None], render: Callable[[], str]) -> str:
+    """The page for ``key`` with this visitor's ``token`` (wherever it stands), CSRF token and ``values``
+    (each exactly once; None: not on this page) in its holes, from the skeleton ``cache`` keeps; else
+    ``render()``, cut into a skeleton for the next visitor."""
+    skeleton = cache.get(key, sources)
+    if skeleton is not None:
+        csrf = generate_csrf() if "csrf" in skeleton.holes else ""
+        return skeleton.fill({"token": token, "csrf": csrf, **{name: value or "" for name, value in values.items()}})
+    html = render()
+    once = {name: value for name, value in values.items() if value}
+    if g.get("csrf_token") and g.csrf_token in html:  # a form's token is this visitor's: a hole too
+        once["csrf"] = g.csrf_token
+    skeleton = Skeleton.cut(html, once, {"token": token})
+    if skeleton is not None:
+        cache.put(key, sources, skeleton)
+    return html

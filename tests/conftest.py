@@ -90,6 +90,16 @@ def client(app):
 
 
 @pytest.fixture
+def teacher(app):
+    """Teacher A signed in, in the test module's ``app`` (the classroom modules make one with two teachers)."""
+    from .classroom_helpers import login
+
+    client = app.test_client()
+    login(client)
+    return client
+
+
+@pytest.fixture
 def runner(app):
     """A CLI runner."""
     return app.test_cli_runner()

@@ -54,13 +54,6 @@ def quiz_app(request, make_app):
     return make_app(**settings) if request.param == "sqlite" else request.getfixturevalue("make_pg_app")(**settings)
 
 
-@pytest.fixture
-def teacher(app):
-    client = app.test_client()
-    login(client)
-    return client
-
-
 class Statements:
     """The first word of every statement SQLAlchemy sends, and the commits, while recording."""
 

@@ -26,13 +26,6 @@ def app(make_app):
     return with_two_teachers(make_app(WTF_CSRF_ENABLED=False, TEACHER_SIGNUP="open"))
 
 
-@pytest.fixture
-def teacher(app):
-    client = app.test_client()
-    login(client)
-    return client
-
-
 def count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count(model.id)))

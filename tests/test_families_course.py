@@ -6,7 +6,7 @@ import pytest
 from quizapp.content import load_library
 from quizapp.testing import right_answer_form
 
-from .classroom_helpers import control, create_session, join, login, with_two_teachers
+from .classroom_helpers import control, create_session, join, with_two_teachers
 from .support import PROJECT_ROOT, SHIPPED
 
 LIBRARY = load_library(PROJECT_ROOT / "courses")
@@ -17,13 +17,6 @@ LESSON = COURSE.lesson("keeping-in-touch")
 @pytest.fixture
 def app(make_app):
     return with_two_teachers(make_app(WTF_CSRF_ENABLED=False))
-
-
-@pytest.fixture
-def teacher(app):
-    client = app.test_client()
-    login(client)
-    return client
 
 
 def test_the_course_is_for_adults_with_a_60_minute_plan_and_the_shared_survey():

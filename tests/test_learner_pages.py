@@ -1,12 +1,13 @@
-"""A learner's page in a live session comes from one skeleton per session, version, step and language, with
-each learner's token, CSRF token and option order put back: every learner gets the bytes a fresh render would
-give them, their own order, their own name, and the next step as soon as the teacher moves on."""
+"""A learner's page in a live session comes from one skeleton per lesson, question, step and language, with
+each learner's token, CSRF token, option order, session code and state ETag put back: every learner gets the
+bytes a fresh render would give them, their own order and session, and the next step as soon as the teacher
+moves on; a learner with a pseudonym gets a page rendered for them."""
 
 import re
 
 import pytest
 
-from .classroom_helpers import control, create_session, current_question_id, join, login, with_two_teachers
+from .classroom_helpers import control, create_session, current_question_id, join, with_two_teachers
 
 CSRF_TOKEN = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+')
 FIELDSET = re.compile(r"<fieldset.*?</fieldset>", re.DOTALL)
@@ -16,13 +17,6 @@ FIELDSET = re.compile(r"<fieldset.*?</fieldset>", re.DOTALL)
 def app(make_app):
     # The helpers post without CSRF tokens; a test turns CSRF on for the learners' pages it looks at.
     return with_two_teachers(make_app(WTF_CSRF_ENABLED=False))
-
-
-@pytest.fixture
-def teacher(app):
-    client = app.test_client()
-    login(client)
-    return client
 
 
 def skeletons(app):

@@ -33,13 +33,6 @@ def app(make_app):
     return with_two_teachers(make_app(WTF_CSRF_ENABLED=False, TEACHER_SIGNUP="open"))
 
 
-@pytest.fixture
-def teacher(app):
-    client = app.test_client()
-    login(client)
-    return client
-
-
 def qr_link(teacher, live) -> str:
     """The path and query of the link the console shares (the one the QR code encodes)."""
     href = re.search(r'class="share-link">([^<]+)<', teacher.get(live).get_data(as_text=True)).group(1).replace("&amp;", "&")

@@ -16,17 +16,15 @@ its catalogs, the course files, the support box's country, the Traditional Chine
 mount point the URLs are built for. A learner with a pseudonym (shown on their page) gets a rendered page.
 """
 
-from flask import current_app, g, render_template, request, session
+from flask import current_app, render_template, request, session
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
 
-from ..content_access import content
+from .. import skeletons
 from ..help.choice import request_country
 from ..help.countries import country_names
-from ..i18n import current_language, traditional_chinese_note, ui_translations
-from ..page_cache import SourcedLRU
+from ..i18n import current_language, traditional_chinese_note
+from ..page_cache import SourcedLRU, page_sources
 from ..quizzes.fragments import question_field
-from ..skeletons import Skeleton
 
 # Steps whose page is the same for every learner of a session (but for the holes).
 SHARED_STEPS = frozenset({"waiting", "question", "answered"})
@@ -48,20 +46,9 @@ def render_learner_page(context: dict) -> str:
     shared = context["step"] in SHARED_STEPS and not context.get("message") and participant.pseudonym is None
     if cache is None or not current_app.config.get("PAGE_CACHE", True) or not shared or "_flashes" in session:
         return render_template("classroom/learner.html", **context)
-    field = fresh_field(context)
-    values = {"code": live.code, "etag": etag_attribute(context["state_etag"]), "field": field}
-    key, sources = skeleton_key(context)
-    skeleton = cache.get(key, sources)
-    if skeleton is not None:
-        csrf = generate_csrf() if "csrf" in skeleton.holes else ""
-        return skeleton.fill({"token": participant.token, "csrf": csrf, **{name: value or "" for name, value in values.items()}})
-    html = render_template("classroom/learner.html", **context)
-    if field is not None and g.get("csrf_token"):
-        values["csrf"] = g.csrf_token
-    skeleton = Skeleton.cut(html, {name: value for name, value in values.items() if value}, {"token": participant.token})
-    if skeleton is not None:
-        cache.put(key, sources, skeleton)
-    return html
+    values = {"code": live.code, "etag": etag_attribute(context["state_etag"]), "field": fresh_field(context)}
+    sources = page_sources()
+    return skeletons.serve(cache, skeleton_key(context, sources), sources, participant.token, values, lambda: render_template("classroom/learner.html", **context))
 
 
 def etag_attribute(etag: str) -> str:
@@ -77,16 +64,14 @@ def fresh_field(context: dict) -> str | None:
     return str(question_field(context["form"], question, context["views"][question.id], context["number"], len(context["quiz"].questions)))
 
 
-def skeleton_key(context: dict) -> tuple[tuple, tuple]:
-    """Everything a shared learner page depends on besides the holes (see the module doc), and the objects
-    (course files, catalogs) whose identity is in it."""
+def skeleton_key(context: dict, sources: tuple) -> tuple:
+    """Everything a shared learner page depends on besides the holes (see the module doc); ``sources`` are
+    the course files and catalogs it is made from (page_cache.page_sources)."""
     live, language = context["session"], current_language()
     question = context.get("question")
     countries = country_names(get_locale())
     country = live.country if live.country in countries else request_country(countries)[0]
-    repository = content()
-    sources = (repository.library, repository.catalogs.get(language.babel_id), ui_translations())
-    key = (
+    return (
         live.course_id,
         live.lesson_id,
         context["step"],
@@ -99,4 +84,3 @@ def skeleton_key(context: dict) -> tuple[tuple, tuple]:
         request.host,
         request.script_root,
     )
-    return key, sources

@@ -8,9 +8,9 @@ made of, and a learner's page is assembled from it. A field holding an answer or
 """
 
 from flask import current_app
-from flask_babel import get_translations
 from markupsafe import Markup
 
+from ..i18n import ui_translations
 from ..page_cache import SourcedLRU
 from .widgets.base import field_name
 
@@ -31,7 +31,7 @@ def question_field(form, question, view, number, total=None) -> Markup:
     cache = current_app.extensions.get("quizapp.fragments")
     if cache is None or not current_app.config.get("PAGE_CACHE", True) or not is_fresh(field):
         return render(form, question, view, number, total)
-    sources = (question, view, get_translations())
+    sources = (question, view, ui_translations())
     key = (id(question), id(view), id(sources[2]), field_state(field), number, total)
     html = cache.get(key, sources)
     if html is None:

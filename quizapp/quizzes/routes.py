@@ -5,15 +5,13 @@
 /<lang>/courses/<course>/<lesson>/quiz/<token>/results    score, answers, feedback, explanations
 """
 
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import get_translations
-from flask_wtf.csrf import generate_csrf
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 
+from .. import skeletons
 from ..content_access import content, course_or_404, lesson_or_404
 from ..i18n import current_language
-from ..page_cache import SourcedLRU, page_key
+from ..page_cache import SourcedLRU, page_key, page_sources
 from ..privacy import owns, remember_lesson_done, remember_own
-from ..skeletons import Skeleton
 from ..web import TOKEN_PATTERN, localized_blueprint, tampered_response
 from . import service
 from .fragments import question_field
@@ -109,18 +107,8 @@ def new_attempt_page(context: dict, token: str) -> str:
         return render_template("quizzes/quiz.html", **context)
     form, views, questions = context["form"], context["views"], context["questions"]
     fields = {f"field{number}": str(question_field(form, question, views[question.id], number, len(questions))) for number, question in enumerate(questions, 1)}
-    repository, language = content(), current_language()
-    sources = (repository.library, repository.catalogs.get(language.babel_id), get_translations())
     key = page_key(url_for(".take", course_id=context["course"].id, lesson_id=context["lesson"].id, token="-"))
-    skeleton = cache.get(key, sources)
-    if skeleton is not None:
-        return skeleton.fill({"token": token, "csrf": generate_csrf() if "csrf" in skeleton.holes else "", **fields})
-    html = render_template("quizzes/quiz.html", **context)
-    once = {**fields, **({"csrf": g.csrf_token} if g.get("csrf_token") else {})}
-    skeleton = Skeleton.cut(html, once, {"token": token})
-    if skeleton is not None:
-        cache.put(key, sources, skeleton)
-    return html
+    return skeletons.serve(cache, key, page_sources(), token, fields, lambda: render_template("quizzes/quiz.html", **context))
 
 
 def take_one_at_a_time(course, lesson, quiz, token, attempt, views):
