@@ -220,7 +220,9 @@ class Bench:
             results[name] = (memory.mean_mb(memory.worker_pss_mb(server)), served / len(requests))
             server.stop()
         (shipped, shipped_visits), (more, more_visits) = results["shipped"], results["copies"]
-        self.report.values["memory_per_language_mb"] = (more - shipped) / copies
+        # Two servers' PSS differ by a few hundred KB from run to run; below that a language costs nothing
+        # measurable, and a negative "cost" would only be that noise.
+        self.report.values["memory_per_language_mb"] = max(0.0, (more - shipped) / copies)
         self.report.notes["memory_per_language_mb"] = (
             f"mean worker PSS {shipped:.1f} MB with {len(self.languages)} languages, {more:.1f} MB with {copies} more ({', '.join(added)}), "
             f"after {shipped_visits:.1f} and {more_visits:.1f} requests per page"
