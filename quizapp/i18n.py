@@ -280,9 +280,11 @@ class ContentCatalogs:
     def get(self, babel_id: str) -> dict:
         """The compiled catalog for ``babel_id`` (an empty one when none is compiled); a new object whenever it
         is read again, so caches can key on its identity."""
-        path = self.directory / babel_id / "LC_MESSAGES" / f"{self.domain}.mo"
         cached = self._cache.get(babel_id)
-        if cached and not (self.watch and _mtime(path) != cached[0]):
+        if cached and not self.watch:  # every content unit looks its catalog up here: no path built
+            return cached[1]
+        path = self.directory / babel_id / "LC_MESSAGES" / f"{self.domain}.mo"
+        if cached and _mtime(path) == cached[0]:
             return cached[1]
         catalog = read_content_catalog(path) if path.is_file() else {}
         self._cache[babel_id] = (_mtime(path), catalog)

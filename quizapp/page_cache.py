@@ -1,8 +1,10 @@
 """Rendered pages kept as bytes: lessons, courses, the library, help and guides at static-file speed.
 
 These pages are the same for every visitor with the same inputs, so each worker renders a page once per set
-of inputs and then serves the stored bytes (and their gzip, so no request compresses them again) with an
-ETag; a browser that already has them gets a bodiless 304. The key holds *everything* the page depends on:
+of inputs and then serves the stored bytes with an ETag; a browser that already has them gets a bodiless 304.
+Only the gzip is kept (a fifth of the page's size): every browser takes it, and the rare client that does
+not (curl, a proxy that asks for identity) gets it inflated on the way out, 40 µs for a lesson. So a
+worker holding every page in ten languages keeps about 3 MB of pages instead of 15. The key holds *everything* the page depends on:
 
 - the page itself: its path (which includes the language) and its query string;
 - the course files: the parsed library's identity (a new object whenever a file changes and is re-read;
@@ -27,19 +29,18 @@ a tenth of the CPU of a hit inside Flask. It stays out of the way when the files
 
 import gzip
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
-from threading import Lock
 
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 
+from .caches import LRU
 from .content_access import content
 from .i18n import current_language, traditional_chinese_note, ui_translations
 from .privacy import DONE_LESSONS
 
-# Distinct pages × languages × help countries × progress states a worker keeps (about 20 KB each, plus gzip):
+# Distinct pages × languages × help countries × progress states a worker keeps (about 5 KB each, gzipped):
 # the least recently used goes first.
 MAX_PAGES = 512
 # The same as Flask-Compress's default: a good ratio at a fraction of level 9's cost.
@@ -48,64 +49,13 @@ GZIP_LEVEL = 6
 
 @dataclass(frozen=True)
 class CachedPage:
-    """One rendered page: its bytes, their gzip, its ETag and what the response must say it varies on."""
+    """One rendered page: its gzipped bytes, its ETag and what the response must say it varies on."""
 
-    body: bytes
     gzipped: bytes
     etag: str
     mimetype: str
     help_country_used: bool
     vary: tuple[str, ...]  # what the view said the page varies on (the help page: Cookie, Accept-Language)
-
-
-class LRU:
-    """A bounded, thread-safe map that drops the least recently used entry, counting hits and misses: the
-    page cache, the finished responses FastPath replays, and (quizzes/fragments.py) rendered fields."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key):
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return item
-
-    def put(self, key, item) -> None:
-        with self._lock:
-            self._items[key] = item
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-class SourcedLRU(LRU):
-    """An LRU whose keys hold the ids of the objects an entry was made from (the course files, a catalog):
-    each entry keeps those objects, so a key whose ids were reused by new objects (a reloaded library or
-    catalog) is never mistaken for it. The field fragments and the page skeletons."""
-
-    def get(self, key, sources):
-        item = super().get(key)
-        if item is None:
-            return None
-        if any(a is not b for a, b in zip(item[0], sources, strict=True)):
-            self.hits, self.misses = self.hits - 1, self.misses + 1  # a stale entry: a miss, made again
-            return None
-        return item[1]
-
-    def put(self, key, sources, value) -> None:
-        super().put(key, (sources, value))
 
 
 class PageCache(LRU):
@@ -123,12 +73,17 @@ class PageCache(LRU):
 
 @dataclass(frozen=True)
 class FinishedResponse:
-    """What a cached page's response was, after every after-request hook: status line, headers, body."""
+    """What a cached page's response was, after every after-request hook: status line, headers, body. A body
+    sent uncompressed is kept as the page's gzip and inflated again for each such response (``inflate``)."""
 
     status: str
     headers: tuple[tuple[str, str], ...]
     body: bytes
     etag: str  # as sent, quoted
+    inflate: bool = False
+
+    def sent_body(self) -> bytes:
+        return gzip.decompress(self.body) if self.inflate else self.body
 
     def not_modified_headers(self) -> list[tuple[str, str]]:
         """The headers of its 304: the same, without those describing a body."""
@@ -151,7 +106,8 @@ RAW_INPUTS = (
     "HTTP_X_FORWARDED_HOST",
     "SCRIPT_NAME",
 )
-# Set on the WSGI environ by ``cached_page`` when the response is a stored page, so FastPath may keep it.
+# Set on the WSGI environ by ``cached_page`` when the response is a stored page (to the page), so FastPath
+# may keep it.
 STORED_PAGE = "quizapp.page_cache.stored"
 
 
@@ -187,7 +143,8 @@ class FastPath:
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         body = self.wsgi_app(environ, capture)
-        if not environ.get(STORED_PAGE):
+        page = environ.get(STORED_PAGE)
+        if page is None:
             return body
         try:
             data = b"".join(body)
@@ -197,7 +154,8 @@ class FastPath:
         headers = tuple(captured.get("headers", ()))
         names = {name.lower(): value for name, value in headers}
         if captured.get("status", "").startswith("200") and "set-cookie" not in names and "etag" in names:
-            cache.put(key, FinishedResponse(captured["status"], headers, data, names["etag"]))
+            inflate = "content-encoding" not in names  # sent inflated: keep the page's gzip, not a second copy
+            cache.put(key, FinishedResponse(captured["status"], headers, page.gzipped if inflate else data, names["etag"], inflate))
         return [data]
 
 
@@ -212,7 +170,7 @@ def replay(finished: FinishedResponse, environ, start_response):
         start_response("304 NOT MODIFIED", finished.not_modified_headers())
         return []
     start_response(finished.status, list(finished.headers))
-    return [finished.body]
+    return [finished.sent_body()]
 
 
 def init_app(app) -> None:
@@ -237,7 +195,7 @@ def cached_page(view):
             if page is None:
                 return response
             cache.put(key, page)
-        request.environ[STORED_PAGE] = True
+        request.environ[STORED_PAGE] = page
         return page_response(page)
 
     return wrapper
@@ -279,7 +237,6 @@ def storable(response: Response) -> CachedPage | None:
         return None
     body = response.get_data()
     return CachedPage(
-        body=body,
         gzipped=gzip.compress(body, GZIP_LEVEL, mtime=0),
         etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
         mimetype=response.mimetype,
@@ -297,7 +254,7 @@ def page_response(page: CachedPage) -> Response:
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
-        response = Response(page.gzipped if gzipped else page.body, mimetype=page.mimetype)
+        response = Response(page.gzipped if gzipped else gzip.decompress(page.gzipped), mimetype=page.mimetype)
         if gzipped:
             response.headers["Content-Encoding"] = "gzip"
     response.set_etag(etag)

@@ -5,7 +5,7 @@ attempt's only in a token (in the page's URLs), a CSRF token and the questions' 
 held per order by quizzes/fragments.py). So the first such page is kept as a ``Skeleton`` with those values
 cut out, and the next visitor's page is the skeleton with their own values put back: the same bytes as a
 fresh render, at a fraction of its CPU (``serve``). Users: classroom/learner_pages.py and quizzes/routes.py,
-which keep their skeletons in a ``page_cache.SourcedLRU``.
+which keep their skeletons in a ``caches.SourcedLRU``.
 """
 
 from collections.abc import Callable

@@ -58,6 +58,21 @@ def test_a_browser_that_takes_gzip_gets_the_stored_gzip_of_the_same_page(app):
     assert zipped.headers["ETag"] != plain.headers["ETag"]  # two representations, two validators
 
 
+def test_only_the_gzip_is_kept_and_a_client_without_gzip_gets_it_inflated_byte_for_byte(sample_app):
+    """Rendered, from the page cache, replayed before Flask: a client that does not take gzip (curl, a
+    proxy asking for identity) gets the same bytes each time, while the cache holds the gzip alone."""
+    rendered = sample_app.test_client(use_cookies=False).get(LESSON, headers={"Cookie": "lang=en"})
+    client = sample_app.test_client(use_cookies=False)
+    other = {"Cookie": "lang=en", "Accept-Language": "fr"}  # other raw headers, the same page: the page cache
+    from_cache, replayed = client.get(LESSON, headers=other), client.get(LESSON, headers=other)
+    assert cache_of(sample_app).hits >= 1 and cache_of(sample_app).responses.hits == 1
+    assert rendered.data == from_cache.data == replayed.data and b"<html" in replayed.data
+    assert "Content-Encoding" not in replayed.headers and int(replayed.headers["Content-Length"]) == len(replayed.data)
+    (page,) = [page for _key, page in cache_of(sample_app)._items.items()]
+    assert not hasattr(page, "body") and gzip.decompress(page.gzipped) == rendered.data
+    assert all(finished.body is page.gzipped and finished.inflate for finished in cache_of(sample_app).responses._items.values())
+
+
 def test_a_changed_course_file_changes_the_page(debug_app, course_tree):
     client = debug_app.test_client()
     assert b"A paragraph with a figure" in client.get(LESSON).data
@@ -174,3 +189,19 @@ def test_no_replay_while_course_files_are_watched(debug_app, course_tree):
     touch_later(lesson)
     assert b"A rewritten paragraph" in client.get(LESSON, headers=headers).data
     assert cache_of(debug_app).responses.hits == 0
+
+
+def test_lesson_views_are_bounded_and_a_page_made_again_after_its_view_went_is_the_same(make_app):
+    """A worker keeps at most MAX_LESSON_VIEWS rendered lessons (the page cache holds their pages as bytes);
+    one dropped and rendered again gives the same page."""
+    app = make_app(PAGE_CACHE=False)  # every request renders its lesson view's page
+    repository = app.extensions["quizapp.content"]
+    repository._lesson_views.size = 2
+    client = app.test_client()
+    course = repository.library.courses["understanding-hikikomori"]
+    urls = [f"/en/courses/{course.id}/{lesson.id}/" for lesson in course.lessons[:3]]
+    first = client.get(urls[0]).data
+    for url in urls[1:]:
+        assert client.get(url).status_code == 200
+    assert len(repository._lesson_views._items) == 2  # the first lesson's view went
+    assert client.get(urls[0]).data == first

@@ -20,10 +20,11 @@ from flask import current_app, render_template, request, session
 from flask_babel import get_locale
 
 from .. import skeletons
+from ..caches import SourcedLRU
 from ..help.choice import request_country
 from ..help.countries import country_names
 from ..i18n import current_language, traditional_chinese_note
-from ..page_cache import SourcedLRU, page_sources
+from ..page_cache import page_sources
 from ..quizzes.fragments import question_field
 
 # Steps whose page is the same for every learner of a session (but for the holes).

@@ -1,13 +1,19 @@
 """The course library as the app sees it: parsed once, reloaded on change in debug, errors logged.
 
 Rendered lessons are cached per language: they are pure functions of files that only change on deploy,
-so every worker on every server computes the same thing and nothing here is session state.
+so every worker on every server computes the same thing and nothing here is session state. Both caches are
+bounded: a lesson's page is kept as bytes by the page cache, so its view is only needed again when that page
+is rendered anew, and a worker that has shown every lesson in ten languages need not keep 200 lesson views
+(7 MB) for it. A quiz's view serves every request of its learners and is held by the form classes and field
+fragments made from it (quizzes/), so its ceiling is well above what runs at once: were quiz views dropped
+and made again while in use, those caches would fill with copies.
 """
 
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..caches import LRU
 from ..i18n import Language, make_languages
 from .directives import markdown_texts, uses_roles
 from .models import Course, Lesson, Library
@@ -15,6 +21,11 @@ from .parser import load_library
 from .render import Localized, Localizer, RenderedBlock
 
 log = logging.getLogger(__name__)
+
+# Views a worker keeps: lessons (about 35 KB each) for every lesson of a course in a few languages; quizzes
+# (about 15 KB each) for every quiz in ten languages and then some.
+MAX_LESSON_VIEWS = 64
+MAX_QUIZ_VIEWS = 512
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,10 @@ class ContentRepository:
         self.watch = watch
         self._stamp = None
         self._library = None
-        self._views: dict = {}
+        self._lesson_views = LRU(MAX_LESSON_VIEWS)
+        self._quiz_views = LRU(MAX_QUIZ_VIEWS)
+        self._uses_roles: dict = {}  # per lesson: whether it names help entries by role (so by country)
+        self._complete: dict = {}  # per course, language and catalog: whether every unit is translated
         # Renders {{help:…}} directives and tells the request's country; set by the help blueprint.
         self.directives = None
 
@@ -93,7 +107,10 @@ class ContentRepository:
         if self._library is None or stamp != self._stamp:
             self._library = _parsed(self.root, stamp)
             self._stamp = stamp
-            self._views.clear()
+            self._lesson_views.clear()
+            self._quiz_views.clear()
+            self._uses_roles.clear()
+            self._complete.clear()
             for error in self._library.errors:
                 log.error("course file skipped: %s", error)
         return self._library
@@ -123,17 +140,17 @@ class ContentRepository:
         so lessons without such directives stay cached once per language."""
         if self.directives is None:
             return None
-        key = ("roles", lesson.course_id, lesson.id)
-        if key not in self._views:
-            self._views[key] = uses_roles(markdown_texts(lesson))
-        return self.directives.country() if self._views[key] else None
+        key = (lesson.course_id, lesson.id)
+        if key not in self._uses_roles:
+            self._uses_roles[key] = uses_roles(markdown_texts(lesson))
+        return self.directives.country() if self._uses_roles[key] else None
 
     def lesson_view(self, course: Course, lesson: Lesson, language: Language) -> LessonView:
         """The lesson rendered in ``language`` (cached; per country too when it names help entries by role)."""
         self.library  # noqa: B018 - refresh first, so a reload clears stale views
         country = self.country_for(lesson)
         key = (course.id, lesson.id, language.tag, country, id(self.catalogs.get(language.babel_id)))
-        view = self._views.get(key)
+        view = self._lesson_views.get(key)
         if view is None:
             localize = self.localizer(language, course.source_language, country)
             view = LessonView(
@@ -143,7 +160,7 @@ class ContentRepository:
                 blocks=localize.blocks(lesson.blocks, lesson.sources),
                 notes=localize.blocks(lesson.notes),
             )
-            self._views[key] = view
+            self._lesson_views.put(key, view)
         return view
 
     def quiz_view(self, course: Course, lesson: Lesson, language: Language) -> dict[str, QuestionView]:
@@ -151,7 +168,7 @@ class ContentRepository:
         self.library  # noqa: B018 - refresh first, so a reload clears stale views
         country = self.country_for(lesson)
         key = (course.id, lesson.id, "quiz", language.tag, country, id(self.catalogs.get(language.babel_id)))
-        views = self._views.get(key)
+        views = self._quiz_views.get(key)
         if views is None:
             localize = self.localizer(language, course.source_language, country)
             numbers = {source.id: number for number, source in enumerate(lesson.sources, 1)}
@@ -170,7 +187,7 @@ class ContentRepository:
                 )
                 for question in (lesson.quiz.questions if lesson.quiz else ())
             }
-            self._views[key] = views
+            self._quiz_views.put(key, views)
         return views
 
     def complete_languages(self, course: Course, languages) -> list[Language]:
@@ -178,8 +195,8 @@ class ContentRepository:
         result = []
         for language in languages:
             key = (course.id, "complete", language.tag, id(self.catalogs.get(language.babel_id)))
-            if key not in self._views:
-                self._views[key] = self.localizer(language, course.source_language).is_complete(course.texts())
-            if self._views[key]:
+            if key not in self._complete:
+                self._complete[key] = self.localizer(language, course.source_language).is_complete(course.texts())
+            if self._complete[key]:
                 result.append(language)
         return result

@@ -10,8 +10,8 @@ made of, and a learner's page is assembled from it. A field holding an answer or
 from flask import current_app
 from markupsafe import Markup
 
+from ..caches import SourcedLRU
 from ..i18n import ui_translations
-from ..page_cache import SourcedLRU
 from .widgets.base import field_name
 
 # Questions × languages × orders a worker keeps; each a few hundred bytes to a few KB.

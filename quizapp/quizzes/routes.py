@@ -8,9 +8,10 @@
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 
 from .. import skeletons
+from ..caches import SourcedLRU
 from ..content_access import content, course_or_404, lesson_or_404
 from ..i18n import current_language
-from ..page_cache import SourcedLRU, page_key, page_sources
+from ..page_cache import page_key, page_sources
 from ..privacy import owns, remember_lesson_done, remember_own
 from ..web import TOKEN_PATTERN, localized_blueprint, tampered_response
 from . import service
