@@ -22,6 +22,7 @@ from quizapp import create_app
 from quizapp.classroom import service
 from quizapp.classroom.models import ClassSession, Participant, SessionAnswer
 from quizapp.extensions import db
+from quizapp.i18n import LANGUAGE_COOKIE
 from quizapp.teachers.models import Teacher
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,12 +103,13 @@ class Classroom:
             return db.session.scalar(query)
 
     def browser(self) -> tuple[str, str]:
-        """A visitor's session cookie (as a Cookie header's value) and the CSRF token that goes with it."""
+        """A visitor's cookies after an English page (as a Cookie header's value: the session and the
+        language cookie, as a browser sends them back) and the CSRF token that goes with the session."""
         client = self.app.test_client()
         html = client.get("/en/teach/login").get_data(as_text=True)
         token = csrf_token(html)
-        name = self.app.config["SESSION_COOKIE_NAME"]
-        return f"{name}={client.get_cookie(name).value}", token
+        names = (self.app.config["SESSION_COOKIE_NAME"], LANGUAGE_COOKIE)
+        return "; ".join(f"{name}={client.get_cookie(name).value}" for name in names), token
 
     def durability(self) -> str:
         """How this database makes a commit durable, as configured and as running."""

@@ -39,7 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_static(app)
     configure_compression(app)
     configure_page_cache(app)
-    configure_state_poll(app)
+    configure_classroom_lanes(app)
+    configure_proxy(app)
     register_blueprints(app)
     register_health_check(app)
     register_commands(app)
@@ -177,8 +178,6 @@ def configure_content(app: Flask) -> None:
 
 def configure_security(app: Flask) -> None:
     """CSRF for every form and security headers on every response."""
-    from werkzeug.middleware.proxy_fix import ProxyFix
-
     from .extensions import csrf, login_manager
     from .security import SessionInterface, add_security_headers
     from .teachers.models import load_teacher
@@ -186,10 +185,6 @@ def configure_security(app: Flask) -> None:
     csrf.init_app(app)
     app.session_interface = SessionInterface()
     app.after_request(add_security_headers)
-    if app.config["TRUSTED_PROXIES"]:
-        # Behind a reverse proxy, take the client's address from it: join-code rate limits are per client.
-        hops = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     login_manager.init_app(app)
     login_manager.user_loader(load_teacher)
 
@@ -210,11 +205,24 @@ def configure_page_cache(app: Flask) -> None:
     fragments.init_app(app)
 
 
-def configure_state_poll(app: Flask) -> None:
-    """Learners' state polls answered in front of Flask, the outermost layer (see classroom/state_poll.py)."""
-    from .classroom import state_poll
+def configure_classroom_lanes(app: Flask) -> None:
+    """Learners' live answers and state polls taken in front of Flask (classroom/answer_lane.py and
+    state_poll.py): in a class, most requests are these."""
+    from .classroom import answer_lane, state_poll
 
+    answer_lane.init_app(app)
     state_poll.init_app(app)
+
+
+def configure_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address (join-code rate limits are per client),
+    scheme and host come from their X-Forwarded-* headers. The outermost layer, so that every layer inside
+    sees them: the answer lane's CSRF check on HTTPS, the page cache's keys, Flask."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def configure_compression(app: Flask) -> None:

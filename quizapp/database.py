@@ -102,9 +102,10 @@ def _scalar(engine: Engine, statement, parameters):
         return connection.scalar(statement, parameters)
 
 
-def insert_once(model):
+def insert_once(model, dialect_name: str | None = None):
     """A Core INSERT into ``model``'s table that skips a row a unique index already holds (ON CONFLICT DO
     NOTHING, which PostgreSQL and SQLite both have): a resend stores nothing and raises nothing, so the
-    transaction goes on, and no ORM object is built for a row nobody reads back."""
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
+    transaction goes on, and no ORM object is built for a row nobody reads back. The dialect is the ORM
+    session's unless named (a statement run on a Core connection)."""
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[dialect_name or db.session.get_bind().dialect.name]
     return dialect.insert(model.__table__).on_conflict_do_nothing()

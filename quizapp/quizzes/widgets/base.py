@@ -69,6 +69,12 @@ class Widget:
         """(the answer to store, the learner's own text to keep or None) from a validated form."""
         return self.definition.answer(form[field_name(question)].data), None
 
+    def answer_from_values(self, question: Question, values: list[str]):
+        """The answer to store from the submitted values of an untampered form, when they need no form to
+        judge them (classroom/answer_lane.py), as a one-item tuple; None when only the form can say (an
+        empty answer and its error message, a learner's own text): the request then goes through Flask."""
+        return None
+
     def fixed_label(self, option_id: str):
         """The label of an option that has no text in the quiz file (myth or fact); None for the others."""
         return None
@@ -79,6 +85,10 @@ class ChoiceWidget(Widget):
 
     def field(self, question, prompt, choices):
         return RadioField(prompt, choices=[SelectChoice(value, label) for value, label in choices], validators=[required()])
+
+    def answer_from_values(self, question, values):
+        # Untampered, the values are at most one option id; the radio field's data is that id.
+        return (self.definition.answer(values[0]),) if len(values) == 1 else None
 
 
 def choice_value(choice) -> str:

@@ -27,6 +27,10 @@ class MultipleSelectWidget(Widget):
     def field(self, question, prompt, choices):
         return MultiCheckboxField(prompt, choices=[SelectChoice(value, label) for value, label in choices], validators=[AtLeastOne(_l("Choose at least one answer."))])
 
+    def answer_from_values(self, question, values):
+        # Untampered, the values are distinct option ids, in the order sent (as the field's data keeps them).
+        return (self.definition.answer(values),) if values else None
+
 
 class MythOrFactWidget(Widget):
     name = "myth_fact"
@@ -37,3 +41,6 @@ class MythOrFactWidget(Widget):
 
     def fixed_label(self, option_id):
         return _l(LABELS[option_id]) if option_id in LABELS else None
+
+    def answer_from_values(self, question, values):
+        return (self.definition.answer(values[0]),) if len(values) == 1 else None
