@@ -97,9 +97,27 @@ def read_scalar(statement, parameters: dict | None = None):
         return _scalar(engine, statement, parameters)
 
 
+def read_first(statement, parameters: dict | None = None):
+    """The first row of ``statement`` (or None), read as ``read_scalar`` reads: one round trip outside any
+    transaction, once more on a fresh connection if the pooled one was dead."""
+    engine = current_app.extensions[READS]
+    try:
+        return _first(engine, statement, parameters)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("database connection lost (%s); retrying on a new connection", type(error.orig).__name__)
+        return _first(engine, statement, parameters)
+
+
 def _scalar(engine: Engine, statement, parameters):
     with engine.connect() as connection:
         return connection.scalar(statement, parameters)
+
+
+def _first(engine: Engine, statement, parameters):
+    with engine.connect() as connection:
+        return connection.execute(statement, parameters).first()
 
 
 def insert_once(model, dialect_name: str | None = None):

@@ -162,6 +162,8 @@ def learner_context(participant, message=None) -> dict:
     course, quiz, views = context["course"], context["quiz"], context["views"]
     if participant.removed:
         return context | {"step": "removed", "announce": _("Your teacher took you out of this session.")}
+    if session.mode == "live" and session.state == "question" and not session.revealed and not context["survey"]:
+        return live_question_context(context, participant, session, quiz, views)
     answers = service.answers_of(participant)
     phase = service.pending_survey(participant, session, len(answers), len(quiz.questions)) if context["survey"] else None
     if phase:
@@ -185,7 +187,22 @@ def learner_context(participant, message=None) -> dict:
         # i18n: announced when the teacher reveals the answer; %(question)s is "Question 3 of 8".
         announce = _("%(question)s: the answer is shown.", question=position)
         return context | {"step": "reveal", "question": question, "number": number, "item": item, "announce": announce}
-    if answer is not None:
+    return question_or_answered(context, participant, question, number, position, answer is not None, views)
+
+
+def live_question_context(context, participant, session, quiz, views) -> dict:
+    """A live session's open question, before the reveal: the question, or "answered". The one step every
+    learner's page shows after each move of the teacher, so it asks the database only whether this question
+    is answered, not for every answer."""
+    question = service.current_question(session, quiz)
+    number = quiz.questions.index(question) + 1
+    # i18n: announced to screen readers and shown in the tab's title when the teacher moves on.
+    position = _("Question %(number)s of %(total)s", number=format_decimal(number), total=format_decimal(len(quiz.questions)))
+    return question_or_answered(context, participant, question, number, position, service.has_answered(participant, question.id), views)
+
+
+def question_or_answered(context, participant, question, number, position, answered, views) -> dict:
+    if answered:
         return context | {"step": "answered", "question": question, "number": number, "announce": position}
     form = quiz_service.build_form([question], views, participant.token)
     return context | {"step": "question", "question": question, "number": number, "questions": [question], "form": form, "announce": position}

@@ -169,11 +169,16 @@ def signature_valid(code: str, signature: str | None) -> bool:
     return bool(signature) and hmac.compare_digest(join_signature(code).encode(), signature.encode("utf-8", "surrogatepass"))
 
 
+# Built once: a learner's page reads this on every load, and building the statement (its comparisons, its
+# cache key) cost as much as running it.
+PARTICIPANT_BY_TOKEN = select(Participant).join(Participant.session).options(contains_eager(Participant.session)).where(Participant.token == bindparam("token"))
+
+
 def participant_by_token(token: str) -> Participant | None:
     """The participant with this token, or None; their session comes in the same read (every caller needs it)."""
     if not TOKEN_PATTERN.match(token or ""):
         return None
-    return db.session.scalar(select(Participant).join(Participant.session).options(contains_eager(Participant.session)).where(Participant.token == token))
+    return db.session.scalar(PARTICIPANT_BY_TOKEN, {"token": token})
 
 
 # -- pacing ----------------------------------------------------------------------------------------------
@@ -307,6 +312,15 @@ def record_answers(participant: Participant, answers, finished: bool = False) ->
         db.session.rollback()
         return 0
     return stored
+
+
+HAS_ANSWERED = select(SessionAnswer.id).where(SessionAnswer.participant_id == bindparam("participant_id"), SessionAnswer.question_id == bindparam("question_id"))
+
+
+def has_answered(participant: Participant, question_id: str) -> bool:
+    """Whether this learner has answered this question: one read of the answers' unique index, no row loaded
+    (on the connection that read the learner)."""
+    return db.session.scalar(HAS_ANSWERED, {"participant_id": participant.id, "question_id": question_id}) is not None
 
 
 def answers_of(participant: Participant) -> dict[str, SessionAnswer]:

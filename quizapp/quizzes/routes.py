@@ -38,6 +38,14 @@ def attempt_for(token, course, lesson):
     return attempt
 
 
+def attempt_state_for(token, course, lesson):
+    """``service.attempt_state`` of this token, or None; 404 if the token belongs to another lesson's quiz."""
+    state = service.attempt_state(token)
+    if state is not None and (state.course_id, state.lesson_id) != (course.id, lesson.id):
+        abort(404)
+    return state
+
+
 @bp.route("/courses/<course_id>/<lesson_id>/quiz")
 def start(course_id, lesson_id):
     """Begin a new attempt: its token in the URL keeps the option order stable across reloads."""
@@ -56,11 +64,15 @@ def take(course_id, lesson_id, token):
         stored = submit_all_at_once(course, lesson, quiz, token, views)
         if stored is not None:
             return stored
-    attempt = attempt_for(token, course, lesson)
-    if attempt is not None and attempt.completed_at is not None and not (quiz.feedback == "immediate" and request.args.get("feedback")):
-        return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token))
     if quiz.feedback == "immediate":
+        attempt = attempt_for(token, course, lesson)  # its answers are needed too
+        if attempt is not None and attempt.completed_at is not None and not request.args.get("feedback"):
+            return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token))
         return take_one_at_a_time(course, lesson, quiz, token, attempt, views)
+    # Feedback at the end: whether the token has a finished attempt is all the page needs to know.
+    state = attempt_state_for(token, course, lesson)
+    if state is not None and state.completed_at is not None:
+        return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token))
     return take_all_at_once(course, lesson, quiz, token, views)
 
 

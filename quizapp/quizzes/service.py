@@ -10,10 +10,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ..content.models import Option, Question
-from ..database import insert_once
+from ..database import insert_once, read_first
 from ..extensions import db
 from ..forms import TextForm
 from ..questions import QUESTION_TYPES
@@ -116,6 +116,17 @@ def answers_from(form, questions) -> list[GivenAnswer]:
 def find_attempt(token: str) -> QuizAttempt | None:
     """The attempt with this token, or None."""
     return db.session.scalar(select(QuizAttempt).where(QuizAttempt.token == token))
+
+
+ATTEMPT_STATE = select(QuizAttempt.__table__.c.id, QuizAttempt.__table__.c.course_id, QuizAttempt.__table__.c.lesson_id, QuizAttempt.__table__.c.completed_at).where(
+    QuizAttempt.__table__.c.token == bindparam("token")
+)
+
+
+def attempt_state(token: str):
+    """(id, course_id, lesson_id, completed_at) of the attempt with this token, or None: one read outside a
+    transaction. A new attempt's page (most quiz pages) needs no more, and no ORM object."""
+    return read_first(ATTEMPT_STATE, {"token": token})
 
 
 def attempt_score(attempt: QuizAttempt, quiz) -> float | None:
