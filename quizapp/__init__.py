@@ -206,11 +206,11 @@ def configure_page_cache(app: Flask) -> None:
 
 
 def configure_classroom_lanes(app: Flask) -> None:
-    """Learners' live answers and state polls taken in front of Flask (classroom/answer_lane.py and
+    """Learners' live answers, pages and state polls taken in front of Flask (classroom/lanes.py and
     state_poll.py): in a class, most requests are these."""
-    from .classroom import answer_lane, state_poll
+    from .classroom import lanes, state_poll
 
-    answer_lane.init_app(app)
+    lanes.init_app(app)
     state_poll.init_app(app)
 
 

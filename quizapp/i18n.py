@@ -237,8 +237,13 @@ TRADITIONAL_CHINESE = ("zh-tw", "zh-hk", "zh-mo")
 def traditional_chinese_note() -> bool:
     """True on a Simplified Chinese page for a browser that prefers Traditional Chinese: the page says a
     Traditional Chinese translation is welcome (a page input: page_cache keys on it)."""
-    tag = current_language().tag.lower()
-    return tag.split("-")[0] == "zh" and "-hant" not in tag and wants_traditional_chinese([value for value, _q in request.accept_languages])
+    return traditional_chinese_wanted(current_language(), [value for value, _q in request.accept_languages])
+
+
+def traditional_chinese_wanted(language, accepted: list[str]) -> bool:
+    """``traditional_chinese_note`` for a page in ``language`` and Accept-Language's values in order."""
+    tag = language.tag.lower()
+    return tag.split("-")[0] == "zh" and "-hant" not in tag and wants_traditional_chinese(accepted)
 
 
 def wants_traditional_chinese(preferred) -> bool:

@@ -14,6 +14,9 @@ any page with a message or a flashed note.
 The key holds everything else such a page depends on: the lesson, the step and question, the language with
 its catalogs, the course files, the support box's country, the Traditional Chinese note, and the host and
 mount point the URLs are built for. A learner with a pseudonym (shown on their page) gets a rendered page.
+
+Each question's field is also kept per option order beside the skeleton (``quizapp.learner_fields``), so that
+classroom/lanes.py can serve a learner's page without Flask from the same key and the same parts.
 """
 
 from flask import current_app, render_template, request, session
@@ -26,16 +29,20 @@ from ..help.countries import country_names
 from ..i18n import current_language, traditional_chinese_note
 from ..page_cache import page_sources
 from ..quizzes.fragments import question_field
+from ..quizzes.service import display_order
 
 # Steps whose page is the same for every learner of a session (but for the holes).
 SHARED_STEPS = frozenset({"waiting", "question", "answered"})
 # Lessons × questions × steps × languages × help countries a worker keeps (about 25 KB each).
 MAX_SKELETONS = 256
+# Their questions' fields by option order (up to 24 orders of 4 options; a few KB each).
+MAX_FIELDS = 2048
 
 
 def init_app(state) -> None:
-    """Called when the learners' blueprint is registered: one cache per app."""
+    """Called when the learners' blueprint is registered: one cache of each per app."""
     state.app.extensions["quizapp.learner_pages"] = SourcedLRU(MAX_SKELETONS)
+    state.app.extensions["quizapp.learner_fields"] = SourcedLRU(MAX_FIELDS)
 
 
 def render_learner_page(context: dict) -> str:
@@ -49,7 +56,11 @@ def render_learner_page(context: dict) -> str:
         return render_template("classroom/learner.html", **context)
     values = {"code": live.code, "etag": etag_attribute(context["state_etag"]), "field": fresh_field(context)}
     sources = page_sources()
-    return skeletons.serve(cache, skeleton_key(context, sources), sources, participant.token, values, lambda: render_template("classroom/learner.html", **context))
+    key = request_skeleton_key(context, sources)
+    if values["field"] is not None:
+        order = tuple(option.id for option in display_order(context["question"], participant.token))
+        current_app.extensions["quizapp.learner_fields"].put((key, order), sources, values["field"])
+    return skeletons.serve(cache, key, sources, participant.token, values, lambda: render_template("classroom/learner.html", **context))
 
 
 def etag_attribute(etag: str) -> str:
@@ -65,23 +76,17 @@ def fresh_field(context: dict) -> str | None:
     return str(question_field(context["form"], question, context["views"][question.id], context["number"], len(context["quiz"].questions)))
 
 
-def skeleton_key(context: dict, sources: tuple) -> tuple:
-    """Everything a shared learner page depends on besides the holes (see the module doc); ``sources`` are
-    the course files and catalogs it is made from (page_cache.page_sources)."""
+def request_skeleton_key(context: dict, sources: tuple) -> tuple:
+    """``skeleton_key`` for ``context`` (learner_routes.learner_context) and this request; ``sources`` are
+    the course files and catalogs the page is made from (page_cache.page_sources)."""
     live, language = context["session"], current_language()
-    question = context.get("question")
     countries = country_names(get_locale())
     country = live.country if live.country in countries else request_country(countries)[0]
-    return (
-        live.course_id,
-        live.lesson_id,
-        context["step"],
-        question.id if question is not None else None,
-        context.get("number"),
-        language.tag,
-        *(id(source) for source in sources),
-        country,
-        traditional_chinese_note(),
-        request.host,
-        request.script_root,
+    return skeleton_key(
+        live.course_id, live.lesson_id, context["step"], context.get("question"), context.get("number"), language, sources, country, traditional_chinese_note(), request.host, request.script_root
     )
+
+
+def skeleton_key(course_id, lesson_id, step, question, number, language, sources, country, traditional, host, script_root) -> tuple:
+    """Everything a shared learner page depends on besides the holes (see the module doc)."""
+    return (course_id, lesson_id, step, question.id if question is not None else None, number, language.tag, *(id(source) for source in sources), country, traditional, host, script_root)

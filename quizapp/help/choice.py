@@ -20,8 +20,19 @@ CHOSEN, SESSION, BROWSER = "chosen", "session", "browser"
 
 def remembered_country(countries) -> str | None:
     """The country chosen earlier on the help page."""
-    value = (request.cookies.get(COUNTRY_COOKIE) or "").upper()
+    return cookie_country(request.cookies, countries)
+
+
+def cookie_country(cookies, countries) -> str | None:
+    value = (cookies.get(COUNTRY_COOKIE) or "").upper()
     return value if value in countries else None
+
+
+def country_in_headers(cookies, accepted: list[str], countries) -> str | None:
+    """``request_country`` without a classroom session: the country chosen on the help page (``cookies``),
+    else the region of the browser's languages (``accepted``, Accept-Language's values in order). For the
+    learners' page lane, which reads the request's headers without Flask (classroom/lanes.py)."""
+    return cookie_country(cookies, countries) or region_in(accepted, countries)
 
 
 def session_country(countries) -> str | None:
@@ -46,7 +57,11 @@ def session_country(countries) -> str | None:
 
 def browser_country(countries) -> str | None:
     """The region of the first language in Accept-Language that names one (``es-MX``), else None."""
-    for value, _quality in request.accept_languages:
+    return region_in([value for value, _quality in request.accept_languages], countries)
+
+
+def region_in(accepted: list[str], countries) -> str | None:
+    for value in accepted:
         parts = value.replace("_", "-").split("-")
         for part in parts[1:]:
             if len(part) == 2 and part.upper() in countries:

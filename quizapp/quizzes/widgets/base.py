@@ -71,7 +71,7 @@ class Widget:
 
     def answer_from_values(self, question: Question, values: list[str]):
         """The answer to store from the submitted values of an untampered form, when they need no form to
-        judge them (classroom/answer_lane.py), as a one-item tuple; None when only the form can say (an
+        judge them (classroom/lanes.py), as a one-item tuple; None when only the form can say (an
         empty answer and its error message, a learner's own text): the request then goes through Flask."""
         return None
 

@@ -1,0 +1,344 @@
+"""A learner's two hottest requests in a live session, taken in front of Flask: their answer, and their page.
+
+When the teacher opens a question, the whole class loads the question within a poll's time, answers within
+seconds and loads the "answered" page; in a burst of thirty-three classes these requests are most of the
+server's work, and through Flask each costs several times what its real work does (the request context,
+the session and CSRF hooks, WTForms, the ORM, the template). Each lane does only that work, and only for the
+ordinary case; anything else goes on to Flask, which answers it as it always has (learner_routes.py).
+
+**The answer** (``AnswerLane``, POST ``/<lang>/s/<token>``): the form is parsed, its CSRF token checked as
+Flask-WTF checks it (signed, fresh, the one in the visitor's session cookie, and on HTTPS a referrer from
+this host), the learner and their session read in one Core query, the answer checked as the form would
+check it, stored with ``INSERT … ON CONFLICT DO NOTHING`` and committed on the same connection, and the
+learner sent back to their page with the 303 Flask would send. Left to Flask: a survey, a self-paced
+session, a learner taken out, a question that is not the open one, an answer already given, a revealed
+question, an empty or tampered answer, a question type whose answer needs the form (an ordering, a
+reflection), a missing or bad CSRF token. Falling through is always safe: nothing is stored until the last
+step, and the unique index never stores an answer twice, so Flask finds it answered and redirects.
+
+**The page** (``LearnerPageLane``, GET ``/<lang>/s/<token>``): the steps every learner of a lesson sees
+alike (waiting, a fresh question, answered) are kept as skeletons by learner_pages.py, filled by Flask on
+each request. Here the same skeleton is found by the same key, computed from the learner's row (one Core
+read, and whether they answered the open question) and the request's headers, and filled with the same
+values: the learner's token, a CSRF token signed from their session as Flask-WTF signs it, their session's
+code and state ETag, and the question's field in their option order (kept beside the skeleton when Flask
+first filled it for that order). Left to Flask: a page no skeleton or field is kept for yet (Flask renders
+it and keeps them), a learner with a pseudonym, taken out, or in another language, a survey, a reveal,
+results, self-paced sessions, a page with a form for a session cookie without a CSRF secret (Flask makes one
+and sets the cookie), a flashed message.
+
+Both lanes leave a request to Flask when it would set a cookie (no language cookie for this language yet),
+when the course files are watched (debug), when pages are not cached or CSRF is off, and on any database
+error (Flask retries after a dropped connection, or answers 503).
+"""
+
+import gzip
+import hmac
+import io
+import re
+from urllib.parse import parse_qsl
+
+from flask_wtf.csrf import same_origin
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import LanguageAccept, MultiDict
+from werkzeug.http import parse_accept_header, parse_cookie
+from werkzeug.utils import redirect
+from werkzeug.wsgi import get_host
+
+from ..database import insert_once
+from ..extensions import db
+from ..help.choice import country_in_headers
+from ..help.countries import country_names
+from ..i18n import LANGUAGE_COOKIE, traditional_chinese_wanted
+from ..questions import QUESTION_TYPES
+from ..quizzes.service import display_order, tampered
+from ..quizzes.widgets import field_name, widget_for
+from ..security import SECURITY_HEADERS
+from ..timeutil import aware, utcnow
+from . import service
+from .learner_pages import etag_attribute, skeleton_key
+from .models import ClassSession, Participant, SessionAnswer
+
+LEARNER_PATH = re.compile(r"^/([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)/s/([A-Za-z0-9_-]{16,32})$")  # /<lang>/s/<token>
+# A learner's answer form is well under a kilobyte; a bigger body is Flask's to judge (and to refuse).
+MAX_BODY = 16 * 1024
+
+ANSWERING = (
+    select(
+        Participant.id,
+        Participant.session_id,
+        Participant.removed,
+        ClassSession.mode,
+        ClassSession.state,
+        ClassSession.question_index,
+        ClassSession.revealed,
+        ClassSession.open_until,
+        ClassSession.course_id,
+        ClassSession.lesson_id,
+        exists().where(SessionAnswer.participant_id == Participant.id, SessionAnswer.question_id == bindparam("question_id")),
+    )
+    .join(Participant.session)
+    .where(Participant.token == bindparam("token"))
+)
+LEARNER_PAGE = (
+    select(
+        Participant.id,
+        Participant.language,
+        Participant.removed,
+        Participant.pseudonym,
+        ClassSession.code,
+        ClassSession.mode,
+        ClassSession.state,
+        ClassSession.question_index,
+        ClassSession.revealed,
+        ClassSession.version,
+        ClassSession.course_id,
+        ClassSession.lesson_id,
+        ClassSession.country,
+        ClassSession.with_survey,
+    )
+    .join(Participant.session)
+    .where(Participant.token == bindparam("token"))
+)
+
+
+class Lane:
+    """What both lanes share: when they may act, the visitor's session cookie and CSRF tokens."""
+
+    def __init__(self, app, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        config = app.config
+        self.csrf_tokens = URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, salt="wtf-csrf-token")
+        self.csrf_field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        self.csrf_seconds = config.get("WTF_CSRF_TIME_LIMIT", 3600)
+
+    def usable(self) -> bool:
+        repository = self.app.extensions.get("quizapp.content")
+        config = self.app.config
+        return repository is not None and not repository.watch and config.get("WTF_CSRF_ENABLED", True) and config.get("PAGE_CACHE", True)
+
+    def language(self, tag: str, cookies):
+        """The page's language, when Flask would not set the language cookie on its answer; else None."""
+        language = self.app.extensions["quizapp.languages"].get(tag)
+        if language is None or (language.offered and cookies.get(LANGUAGE_COOKIE) != tag):
+            return None
+        return language
+
+    def session(self, cookies) -> dict | None:
+        """The visitor's signed session cookie, read as Flask reads it; None when missing or not valid."""
+        value = cookies.get(self.app.config["SESSION_COOKIE_NAME"])
+        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        if not value or serializer is None:
+            return None
+        try:
+            data = serializer.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
+        except BadData:
+            return None
+        return data if isinstance(data, dict) else None
+
+
+class AnswerLane(Lane):
+    """WSGI middleware taking ordinary live answers (see the module doc)."""
+
+    def __init__(self, app, wsgi_app):
+        super().__init__(app, wsgi_app)
+        self.headers = [("Vary", "Cookie"), *SECURITY_HEADERS.items()]
+
+    def __call__(self, environ, start_response):
+        match = LEARNER_PATH.match(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "POST" else None
+        if match is None or not self.usable():
+            return self.wsgi_app(environ, start_response)
+        body = read_body(environ)
+        if body is not None and self.take(environ, match[1], match[2], body):
+            response = redirect(f"{environ.get('SCRIPT_NAME', '')}/{match[1]}/s/{match[2]}", code=303)
+            response.headers.extend(self.headers)
+            return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def take(self, environ, tag: str, token: str, body: bytes) -> bool:
+        """True once the answer stands; False to let Flask answer the request."""
+        try:
+            form = MultiDict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        except (UnicodeDecodeError, ValueError):
+            return False
+        cookies = parse_cookie(environ)
+        if "phase" in form or self.language(tag, cookies) is None or not self.csrf_valid(environ, form, cookies):
+            return False
+        with self.app.app_context():
+            try:
+                return self.store(token, form)
+            except SQLAlchemyError:
+                return False
+
+    def csrf_valid(self, environ, form, cookies) -> bool:
+        """Flask-WTF's check (flask_wtf.csrf.CSRFProtect.protect), for a token sent in the form."""
+        session = self.session(cookies)
+        expected = session.get(self.csrf_field) if session else None
+        sent = form.get(self.csrf_field)
+        if not expected or not sent:
+            return False
+        try:
+            signed = self.csrf_tokens.loads(sent, max_age=self.csrf_seconds)
+        except BadData:
+            return False
+        if not isinstance(signed, str) or not hmac.compare_digest(expected, signed):
+            return False
+        if environ.get("wsgi.url_scheme") == "https" and self.app.config.get("WTF_CSRF_SSL_STRICT", True):
+            referrer = environ.get("HTTP_REFERER")
+            return bool(referrer) and same_origin(referrer, f"https://{environ.get('HTTP_HOST', '')}/")
+        return True
+
+    def store(self, token: str, form) -> bool:
+        """Read the learner, check the answer as the route would, store it; False for anything else."""
+        engine = db.engine
+        with engine.connect() as connection:
+            row = connection.execute(ANSWERING, {"token": token, "question_id": form.get("question", "")}).first()
+            if row is None:
+                return False
+            participant_id, session_id, removed, mode, state, index, revealed, open_until, course_id, lesson_id, answered = row
+            if removed or answered or mode != "live" or state != "question" or revealed or (open_until and aware(open_until) < utcnow()):
+                return False
+            question = open_question(self.app, course_id, lesson_id, index)
+            if question is None or question.id != form.get("question") or tampered([question], form):
+                return False
+            answer = widget_for(question).answer_from_values(question, form.getlist(field_name(question)))
+            if answer is None:
+                return False
+            value = answer[0]
+            row = {
+                "session_id": session_id,
+                "participant_id": participant_id,
+                "question_id": question.id,
+                "value": value,
+                "score": QUESTION_TYPES[question.type].score(question, value),
+                "text": None,
+                "answered_at": utcnow(),
+            }
+            # Stored now, or by a resend that won the race (the unique index keeps the first): either way the
+            # learner's answer stands and Flask would redirect them to their page, as here.
+            connection.execute(insert_once(SessionAnswer, engine.dialect.name), row)
+            connection.commit()
+        return True
+
+
+class LearnerPageLane(Lane):
+    """WSGI middleware serving learners' pages from the kept skeletons (see the module doc)."""
+
+    def __init__(self, app, wsgi_app):
+        super().__init__(app, wsgi_app)
+        self.headers = [("Vary", "Cookie, Accept-Language, Accept-Encoding"), *SECURITY_HEADERS.items()]
+        self.gzip_level = app.config.get("COMPRESS_LEVEL", 6)
+        self.gzip_from = app.config.get("COMPRESS_MIN_SIZE", 500)
+
+    def __call__(self, environ, start_response):
+        match = LEARNER_PATH.match(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "GET" else None
+        html = self.page(environ, match[1], match[2]) if match is not None and self.usable() else None
+        if html is None:
+            return self.wsgi_app(environ, start_response)
+        body = html.encode()
+        headers = [("Content-Type", "text/html; charset=utf-8"), *self.headers]
+        if takes_gzip(environ) and len(body) >= self.gzip_from:
+            body = gzip.compress(body, self.gzip_level)
+            headers.append(("Content-Encoding", "gzip"))
+        start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+    def page(self, environ, tag: str, token: str) -> str | None:
+        """The learner's page from a skeleton, or None to let Flask answer."""
+        cookies = parse_cookie(environ)
+        language = self.language(tag, cookies)
+        session = self.session(cookies) or {}
+        if language is None or "_flashes" in session or self.app.config.get("TRUSTED_HOSTS"):
+            return None
+        with self.app.app_context():
+            try:
+                found = self.shared_step(token, tag)
+            except SQLAlchemyError:
+                return None
+        if found is None:
+            return None
+        row, step, question, number = found
+        repository = self.app.extensions["quizapp.content"]
+        sources = (repository.library, repository.catalogs.get(language.babel_id), self.ui_translations(language))
+        countries = country_names(language.locale)
+        accepted = [value for value, _quality in parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)]
+        country = row.country if row.country in countries else country_in_headers(cookies, accepted, countries)
+        key = skeleton_key(row.course_id, row.lesson_id, step, question, number, language, sources, country, traditional_chinese_wanted(language, accepted), get_host(environ), environ.get("SCRIPT_NAME", "").rstrip("/"))
+        field = ""
+        if step == "question":  # first: what sends the learner to Flask anyway, before a look at the skeleton
+            if not session.get(self.csrf_field):
+                return None  # the answer form needs a CSRF secret: Flask makes one and sets the session cookie
+            field = self.app.extensions["quizapp.learner_fields"].get((key, option_order(question, token)), sources)
+            if field is None:
+                return None
+        skeleton = self.app.extensions["quizapp.learner_pages"].get(key, sources)
+        if skeleton is None:
+            return None
+        csrf = ""
+        if "csrf" in skeleton.holes:  # a page with a form: signed from the session's secret, as Flask-WTF does
+            if not session.get(self.csrf_field):
+                return None  # Flask makes the secret, and sets the session cookie that keeps it
+            csrf = self.csrf_tokens.dumps(session[self.csrf_field])
+        return skeleton.fill({"token": token, "csrf": csrf, "code": row.code, "etag": etag_attribute(service.learner_etag(row.version)), "field": field})
+
+    def shared_step(self, token: str, tag: str):
+        """(the learner's row, step, question, number) when their page is one every learner sees alike;
+        None otherwise. One read, and one more on an open question: whether they answered it."""
+        with db.engine.connect() as connection:
+            row = connection.execute(LEARNER_PAGE, {"token": token}).first()
+            if row is None or row.language != tag or row.removed or row.pseudonym is not None or row.mode != "live" or row.with_survey:
+                return None
+            if row.state == "lobby":
+                return row, "waiting", None, None
+            if row.state != "question" or row.revealed:
+                return None
+            question = open_question(self.app, row.course_id, row.lesson_id, row.question_index)
+            if question is None:
+                return None
+            answered = connection.execute(service.HAS_ANSWERED, {"participant_id": row.id, "question_id": question.id}).first() is not None
+        return row, "answered" if answered else "question", question, row.question_index + 1
+
+    def ui_translations(self, language):
+        """The interface catalog Flask-Babel gives pages in ``language`` (loaded at start-up: i18n.load_ui_catalogs)."""
+        return self.app.extensions["babel"].instance.domain_instance.cache.get((language.babel_id, "messages"))
+
+
+def option_order(question, token: str) -> tuple:
+    """The learner's order of the question's options (their field is kept per order)."""
+    return tuple(option.id for option in display_order(question, token))
+
+
+def takes_gzip(environ) -> bool:
+    """Whether the client asked for gzip, as Flask-Compress reads Accept-Encoding."""
+    accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
+    return accepted["gzip"] > 0
+
+
+def open_question(app, course_id: str, lesson_id: str, index: int):
+    """The session's open question, from the parsed library; None if the lesson or quiz is gone."""
+    course = app.extensions["quizapp.content"].library.courses.get(course_id)
+    lesson = course.lesson(lesson_id) if course is not None else None
+    quiz = lesson.quiz if lesson is not None else None
+    return quiz.questions[index] if quiz is not None and 0 <= index < len(quiz.questions) else None
+
+
+def read_body(environ) -> bytes | None:
+    """The request's form body, put back for Flask to read again; None for anything but a small form."""
+    if environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+        return None
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None
+    if not 0 < length <= MAX_BODY:
+        return None
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def init_app(app) -> None:
+    app.wsgi_app = LearnerPageLane(app, AnswerLane(app, app.wsgi_app))
