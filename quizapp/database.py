@@ -23,6 +23,7 @@ Why here and not around views: the statement is the only place that knows whethe
 yet, so one rule covers every route, the CLI and the health check, and no view needs to be idempotent.
 """
 
+import functools
 import logging
 
 from flask import current_app
@@ -120,10 +121,17 @@ def _first(engine: Engine, statement, parameters):
         return connection.execute(statement, parameters).first()
 
 
-def insert_once(model, dialect_name: str | None = None):
+def insert_once(model, dialect_name: str | None = None, returning: str | None = None):
     """A Core INSERT into ``model``'s table that skips a row a unique index already holds (ON CONFLICT DO
     NOTHING, which PostgreSQL and SQLite both have): a resend stores nothing and raises nothing, so the
     transaction goes on, and no ORM object is built for a row nobody reads back. The dialect is the ORM
-    session's unless named (a statement run on a Core connection)."""
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}[dialect_name or db.session.get_bind().dialect.name]
-    return dialect.insert(model.__table__).on_conflict_do_nothing()
+    session's unless named (a statement run on a Core connection); ``returning``: a column's name. Run it
+    with the row as parameters: the statement is built once per process, not per answer (building it and its
+    cache key cost as much as running it)."""
+    return _insert_once(model, dialect_name or db.session.get_bind().dialect.name, returning)
+
+
+@functools.cache
+def _insert_once(model, dialect_name: str, returning: str | None):
+    statement = {"postgresql": postgresql, "sqlite": sqlite}[dialect_name].insert(model.__table__).on_conflict_do_nothing()
+    return statement.returning(model.__table__.c[returning]) if returning else statement

@@ -150,7 +150,7 @@ def record_attempt(token, course, lesson, language, answers) -> bool:
     now = utcnow()
     scores = {answer.question_id: answer.score for answer in answers}
     attempt = {"token": token, "course_id": course.id, "lesson_id": lesson.id, "language": language, "started_at": now, "completed_at": now, "score": average_score(lesson.quiz, scores)}
-    attempt_id = db.session.execute(insert_once(QuizAttempt).values(attempt).returning(QuizAttempt.__table__.c.id)).scalar()
+    attempt_id = db.session.execute(insert_once(QuizAttempt, returning="id"), attempt).scalar()
     if attempt_id is None:
         db.session.rollback()
         return False
@@ -170,7 +170,7 @@ def record_answer(token, course, lesson, language, answer: GivenAnswer) -> None:
     if found is not None and found.completed_at is not None:
         return
     now = utcnow()
-    db.session.execute(insert_once(QuizAnswer).values(answer_row(attempt_id, answer, now)))
+    db.session.execute(insert_once(QuizAnswer), answer_row(attempt_id, answer, now))
     answers = QuizAnswer.__table__
     scores = dict(db.session.execute(select(answers.c.question_id, answers.c.score).where(answers.c.attempt_id == attempt_id)).all())
     if all(question.id in scores for question in lesson.quiz.questions):
@@ -182,7 +182,7 @@ def _create_attempt(token, course, lesson, language) -> int:
     """A new attempt's id (in the caller's transaction); the other one's if a request with the same token
     created it at the same moment (the database waits for it, then skips this row)."""
     attempts = QuizAttempt.__table__
-    created = db.session.execute(insert_once(QuizAttempt).values(token=token, course_id=course.id, lesson_id=lesson.id, language=language).returning(attempts.c.id)).scalar()
+    created = db.session.execute(insert_once(QuizAttempt, returning="id"), {"token": token, "course_id": course.id, "lesson_id": lesson.id, "language": language}).scalar()
     return created if created is not None else db.session.execute(select(attempts.c.id).where(attempts.c.token == token)).scalar_one()
 
 
