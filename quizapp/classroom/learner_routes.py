@@ -202,6 +202,7 @@ def live_question_context(context, participant, session, quiz, views) -> dict:
 
 
 def question_or_answered(context, participant, question, number, position, answered, views) -> dict:
+    """The open question's step: "answered", or the question with a form in this learner's option order."""
     if answered:
         return context | {"step": "answered", "question": question, "number": number, "announce": position}
     form = quiz_service.build_form([question], views, participant.token)
