@@ -9,7 +9,8 @@ from contextlib import contextmanager
 
 import pytest
 from flask import request_started
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 
 from quizapp.classroom.models import Participant, SessionAnswer
 from quizapp.extensions import db
@@ -255,3 +256,33 @@ def test_each_learner_sees_their_own_countrys_help_lines_from_the_lane(app):
         response, by_lane = served(app, client, pages[client], **headers[client])
         assert ("tel:110" in response.get_data(as_text=True)) == (client is not britain)
         assert by_lane == from_lane
+
+
+def test_on_postgresql_a_lane_answer_and_a_lane_page_are_two_round_trips_each(make_pg_app, postgres):
+    """As the server logs them: the answer is its read and its INSERT (autocommit, so no BEGIN or COMMIT),
+    the page its read and "answered already?"."""
+    app = make_pg_app()
+    make_teacher(app)
+    with app.app_context():
+        name = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
+        db.session.execute(text(f"ALTER DATABASE {name} SET log_statement = 'all'"))
+        db.session.commit()
+        db.engine.dispose()  # new connections take the setting
+    log = postgres.dir / "log"
+
+    def statements_during(action) -> list[str]:
+        start = log.stat().st_size
+        action()
+        with open(log, encoding="utf-8", errors="replace") as file:
+            file.seek(start)
+            found = (re.search(r"LOG:  (?:statement|execute [^:]+): (\S+)", line) for line in file.read().splitlines())
+        return [match.group(1).upper() for match in found if match]
+
+    _teacher, _live, [(learner, page), (other, other_page)] = classroom(app)
+    other.get(other_page)  # Flask keeps the question's skeleton and this order's field
+    learner.get(page)
+    csrf = csrf_of(learner, page)  # and the learner's own order
+    assert served(app, learner, page)[1]
+    assert statements_during(lambda: learner.get(page)) == ["SELECT", "SELECT"]
+    assert statements_during(lambda: answer(learner, page, QUIZ.questions[0], csrf)) == ["SELECT", "INSERT"]
+    assert len(rows(app)) == 1

@@ -47,8 +47,7 @@ from werkzeug.http import parse_accept_header, parse_cookie
 from werkzeug.utils import redirect
 from werkzeug.wsgi import get_host
 
-from ..database import insert_once
-from ..extensions import db
+from ..database import READS, insert_once
 from ..help.choice import country_in_headers
 from ..help.countries import country_names
 from ..i18n import LANGUAGE_COOKIE, traditional_chinese_wanted
@@ -167,11 +166,10 @@ class AnswerLane(Lane):
         cookies = parse_cookie(environ)
         if "phase" in form or self.language(tag, cookies) is None or not self.csrf_valid(environ, form, cookies):
             return False
-        with self.app.app_context():
-            try:
-                return self.store(token, form)
-            except SQLAlchemyError:
-                return False
+        try:
+            return self.store(token, form)
+        except SQLAlchemyError:
+            return False
 
     def csrf_valid(self, environ, form, cookies) -> bool:
         """Flask-WTF's check (flask_wtf.csrf.CSRFProtect.protect), for a token sent in the form."""
@@ -193,7 +191,10 @@ class AnswerLane(Lane):
 
     def store(self, token: str, form) -> bool:
         """Read the learner, check the answer as the route would, store it; False for anything else."""
-        engine = db.engine
+        # The reads engine: autocommit on PostgreSQL, so the read and the INSERT (one statement, atomic and
+        # durable by itself) are a round trip each, without BEGIN and COMMIT. Under READ COMMITTED the INSERT
+        # sees what a transaction around both would.
+        engine = self.app.extensions[READS]
         with engine.connect() as connection:
             row = connection.execute(ANSWERING, {"token": token, "question_id": form.get("question", "")}).first()
             if row is None:
@@ -253,11 +254,10 @@ class LearnerPageLane(Lane):
         session = self.session(cookies) or {}
         if language is None or "_flashes" in session or self.app.config.get("TRUSTED_HOSTS"):
             return None
-        with self.app.app_context():
-            try:
-                found = self.shared_step(token, tag)
-            except SQLAlchemyError:
-                return None
+        try:
+            found = self.shared_step(token, tag)
+        except SQLAlchemyError:
+            return None
         if found is None:
             return None
         row, step, question, number = found
@@ -287,7 +287,7 @@ class LearnerPageLane(Lane):
     def shared_step(self, token: str, tag: str):
         """(the learner's row, step, question, number) when their page is one every learner sees alike;
         None otherwise. One read, and one more on an open question: whether they answered it."""
-        with db.engine.connect() as connection:
+        with self.app.extensions[READS].connect() as connection:  # autocommit on PostgreSQL: no BEGIN, no ROLLBACK
             row = connection.execute(LEARNER_PAGE, {"token": token}).first()
             if row is None or row.language != tag or row.removed or row.pseudonym is not None or row.mode != "live" or row.with_survey:
                 return None
