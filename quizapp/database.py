@@ -88,37 +88,25 @@ def retry_first_statement(state: ORMExecuteState):
 def read_scalar(statement, parameters: dict | None = None):
     """The first column of the first row of ``statement`` (or None), read outside any transaction in one
     round trip, and read again once on a fresh connection if the pooled one was dead."""
-    engine = current_app.extensions[READS]
-    try:
-        return _scalar(engine, statement, parameters)
-    except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-        log.warning("database connection lost (%s); retrying on a new connection", type(error.orig).__name__)
-        return _scalar(engine, statement, parameters)
+    return _read(lambda connection: connection.scalar(statement, parameters))
 
 
 def read_first(statement, parameters: dict | None = None):
-    """The first row of ``statement`` (or None), read as ``read_scalar`` reads: one round trip outside any
-    transaction, once more on a fresh connection if the pooled one was dead."""
+    """The first row of ``statement`` (or None), read as ``read_scalar`` reads."""
+    return _read(lambda connection: connection.execute(statement, parameters).first())
+
+
+def _read(read):
     engine = current_app.extensions[READS]
     try:
-        return _first(engine, statement, parameters)
+        with engine.connect() as connection:
+            return read(connection)
     except DBAPIError as error:
         if not error.connection_invalidated:
             raise
         log.warning("database connection lost (%s); retrying on a new connection", type(error.orig).__name__)
-        return _first(engine, statement, parameters)
-
-
-def _scalar(engine: Engine, statement, parameters):
-    with engine.connect() as connection:
-        return connection.scalar(statement, parameters)
-
-
-def _first(engine: Engine, statement, parameters):
-    with engine.connect() as connection:
-        return connection.execute(statement, parameters).first()
+        with engine.connect() as connection:
+            return read(connection)
 
 
 def insert_once(model, dialect_name: str | None = None, returning: str | None = None):

@@ -59,3 +59,17 @@ def control(client, live, action) -> None:
 
 def current_question_id(html: str) -> str:
     return re.search(r'name="question" value="([\w-]+)"', html).group(1)
+
+
+def live_room(app, learners: int) -> tuple:
+    """A signed-in teacher's live session on its first question, ``learners`` joined in English, each a
+    browser of their own: (the teacher's client, the console address, [(client, page path)])."""
+    teacher = app.test_client()
+    login(teacher)
+    live, code = create_session(teacher)
+    seats = []
+    for _ in range(learners):
+        client = app.test_client()
+        seats.append((client, join(client, code, "en")))
+    control(teacher, live, "start")
+    return teacher, live, seats

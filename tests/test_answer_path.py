@@ -9,20 +9,19 @@ test_two_servers.py; the concurrent ones are proved here too, since fewer statem
 guarantees.
 """
 
-import re
 import threading
 from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, func, select
 
 from quizapp.classroom.models import Participant, SessionAnswer
 from quizapp.extensions import db
 from quizapp.quizzes.models import QuizAnswer, QuizAttempt
 
 from .classroom_helpers import control, create_session, join, login, make_teacher
+from .postgres import statement_log
 from .support import DATA
 from .test_classroom import QUIZ
 from .test_quizzes import FULL_ANSWERS, right_answers
@@ -206,24 +205,7 @@ def logged_pg_app(make_pg_app, postgres):
     logged while a callable runs."""
     app = make_pg_app(WTF_CSRF_ENABLED=False)
     make_teacher(app)
-    with app.app_context():
-        name = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
-        db.session.execute(text(f"ALTER DATABASE {name} SET log_statement = 'all'"))
-        db.session.commit()
-        db.engine.dispose()  # new connections take the setting
-    log = postgres.dir / "log"
-
-    def statements_during(action) -> list[str]:
-        start = log.stat().st_size
-        action()
-        with open(log, encoding="utf-8", errors="replace") as file:
-            file.seek(start)
-            lines = file.read().splitlines()
-        # "LOG:  statement: BEGIN", "LOG:  execute <unnamed>: SELECT …", "LOG:  execute _pg3_0: SELECT …"
-        found = (re.search(r"LOG:  (?:statement|execute [^:]+): (\S+)", line) for line in lines)  # a ping is ";"
-        return [match.group(1).upper() for match in found if match]
-
-    return app, statements_during
+    return app, statement_log(app, postgres)
 
 
 def test_on_postgresql_an_answer_is_four_round_trips_and_a_poll_one(logged_pg_app):

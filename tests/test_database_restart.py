@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from quizapp.classroom.models import SessionAnswer
 from quizapp.extensions import db
 
-from .classroom_helpers import control, create_session, join, login, make_teacher
+from .classroom_helpers import control, live_room, make_teacher
 from .postgres import PostgresServer
 from .test_classroom import QUIZ
 from .test_database_outage import pg_ctl
@@ -31,14 +31,7 @@ def classroom(make_app):
     with app.app_context():
         upgrade()
     make_teacher(app)
-    teacher = app.test_client()
-    login(teacher)
-    live, code = create_session(teacher)
-    learners = []
-    for _ in range(LEARNERS):
-        client = app.test_client()
-        learners.append((client, join(client, code, "en")))
-    control(teacher, live, "start")
+    teacher, live, learners = live_room(app, LEARNERS)
     yield app, server, teacher, live, learners
     with app.app_context():
         db.engine.dispose()

@@ -9,14 +9,14 @@ from contextlib import contextmanager
 
 import pytest
 from flask import request_started
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from quizapp.classroom.models import Participant, SessionAnswer
 from quizapp.extensions import db
 from quizapp.i18n import LANGUAGE_COOKIE
 
-from .classroom_helpers import control, create_session, join, login, make_teacher
+from .classroom_helpers import control, create_session, join, live_room, login, make_teacher
+from .postgres import statement_log
 from .test_classroom import QUIZ
 from .test_quizzes import right_answers
 
@@ -56,16 +56,8 @@ def csrf_of(client, page: str) -> str:
 
 def classroom(app, learners: int = 2):
     """A live session on its first question; (the teacher's client, the console, [(client, page)])."""
-    teacher = app.test_client()
     with helpers_without_csrf(app):
-        login(teacher)
-        live, code = create_session(teacher)
-        seats = []
-        for _ in range(learners):
-            client = app.test_client()
-            seats.append((client, join(client, code, "en")))
-        control(teacher, live, "start")
-    return teacher, live, seats
+        return live_room(app, learners)
 
 
 def answer(client, page: str, question, csrf: str):
@@ -263,21 +255,7 @@ def test_on_postgresql_a_lane_answer_and_a_lane_page_are_two_round_trips_each(ma
     the page its read and "answered already?"."""
     app = make_pg_app()
     make_teacher(app)
-    with app.app_context():
-        name = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
-        db.session.execute(text(f"ALTER DATABASE {name} SET log_statement = 'all'"))
-        db.session.commit()
-        db.engine.dispose()  # new connections take the setting
-    log = postgres.dir / "log"
-
-    def statements_during(action) -> list[str]:
-        start = log.stat().st_size
-        action()
-        with open(log, encoding="utf-8", errors="replace") as file:
-            file.seek(start)
-            found = (re.search(r"LOG:  (?:statement|execute [^:]+): (\S+)", line) for line in file.read().splitlines())
-        return [match.group(1).upper() for match in found if match]
-
+    statements_during = statement_log(app, postgres)
     _teacher, _live, [(learner, page), (other, other_page)] = classroom(app)
     other.get(other_page)  # Flask keeps the question's skeleton and this order's field
     learner.get(page)

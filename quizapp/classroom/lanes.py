@@ -116,8 +116,7 @@ class Lane:
 
     def usable(self) -> bool:
         repository = self.app.extensions.get("quizapp.content")
-        config = self.app.config
-        return repository is not None and not repository.watch and config.get("WTF_CSRF_ENABLED", True) and config.get("PAGE_CACHE", True)
+        return repository is not None and not repository.watch and self.app.config.get("WTF_CSRF_ENABLED", True)
 
     def language(self, tag: str, cookies):
         """The page's language, when Flask would not set the language cookie on its answer; else None."""
@@ -176,7 +175,7 @@ class AnswerLane(Lane):
         session = self.session(cookies)
         expected = session.get(self.csrf_field) if session else None
         sent = form.get(self.csrf_field)
-        if not expected or not sent:
+        if not isinstance(expected, str) or not expected or not sent:
             return False
         try:
             signed = self.csrf_tokens.loads(sent, max_age=self.csrf_seconds)
@@ -233,6 +232,9 @@ class LearnerPageLane(Lane):
         self.headers = [("Vary", "Cookie, Accept-Language, Accept-Encoding"), *SECURITY_HEADERS.items()]
         self.gzip_level = app.config.get("COMPRESS_LEVEL", 6)
         self.gzip_from = app.config.get("COMPRESS_MIN_SIZE", 500)
+
+    def usable(self) -> bool:
+        return super().usable() and self.app.config.get("PAGE_CACHE", True)  # its skeletons are the page cache's
 
     def __call__(self, environ, start_response):
         match = LEARNER_PATH.match(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "GET" else None
