@@ -19,7 +19,7 @@ step, and the unique index never stores an answer twice, so Flask finds it answe
 **The page** (``LearnerPageLane``, GET ``/<lang>/s/<token>``): the steps every learner of a lesson sees
 alike (waiting, a fresh question, answered) are kept as skeletons by learner_pages.py, filled by Flask on
 each request. Here the same skeleton is found by the same key, computed from the learner's row (one Core
-read, and whether they answered the open question) and the request's headers, and filled with the same
+read, with their answers: did they answer the open question?) and the request's headers, and filled with the same
 values: the learner's token, a CSRF token signed from their session as Flask-WTF signs it, their session's
 code and state ETag, and the question's field in their option order (kept beside the skeleton when Flask
 first filled it for that order). Left to Flask: a page no skeleton or field is kept for yet (Flask renders
@@ -97,8 +97,12 @@ LEARNER_PAGE = (
         ClassSession.lesson_id,
         ClassSession.country,
         ClassSession.with_survey,
+        SessionAnswer.question_id.label("answered"),
     )
     .join(Participant.session)
+    # The learner's answers in the same read (a row each, at most a quiz's questions; one row without any):
+    # which one is open is known only once the session's row is in hand.
+    .outerjoin(SessionAnswer, SessionAnswer.participant_id == Participant.id)
     .where(Participant.token == bindparam("token"))
 )
 
@@ -288,19 +292,20 @@ class LearnerPageLane(Lane):
 
     def shared_step(self, token: str, tag: str):
         """(the learner's row, step, question, number) when their page is one every learner sees alike;
-        None otherwise. One read, and one more on an open question: whether they answered it."""
-        with self.app.extensions[READS].connect() as connection:  # autocommit on PostgreSQL: no BEGIN, no ROLLBACK
-            row = connection.execute(LEARNER_PAGE, {"token": token}).first()
-            if row is None or row.language != tag or row.removed or row.pseudonym is not None or row.mode != "live" or row.with_survey:
-                return None
-            if row.state == "lobby":
-                return row, "waiting", None, None
-            if row.state != "question" or row.revealed:
-                return None
-            question = open_question(self.app, row.course_id, row.lesson_id, row.question_index)
-            if question is None:
-                return None
-            answered = connection.execute(service.HAS_ANSWERED, {"participant_id": row.id, "question_id": question.id}).first() is not None
+        None otherwise. One read, in autocommit on PostgreSQL (no BEGIN, no ROLLBACK): one round trip."""
+        with self.app.extensions[READS].connect() as connection:
+            rows = connection.execute(LEARNER_PAGE, {"token": token}).all()
+        row = rows[0] if rows else None
+        if row is None or row.language != tag or row.removed or row.pseudonym is not None or row.mode != "live" or row.with_survey:
+            return None
+        if row.state == "lobby":
+            return row, "waiting", None, None
+        if row.state != "question" or row.revealed:
+            return None
+        question = open_question(self.app, row.course_id, row.lesson_id, row.question_index)
+        if question is None:
+            return None
+        answered = any(each.answered == question.id for each in rows)
         return row, "answered" if answered else "question", question, row.question_index + 1
 
     def ui_translations(self, language):
