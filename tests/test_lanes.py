@@ -18,6 +18,7 @@ from quizapp.i18n import LANGUAGE_COOKIE
 from .classroom_helpers import control, create_session, join, live_room, login, make_teacher
 from .postgres import statement_log
 from .test_classroom import QUIZ
+from .test_learner_pages import without_csrf_token as same_but_csrf
 from .test_quizzes import right_answers
 
 
@@ -50,8 +51,12 @@ class FlaskRequests:
         self.count += 1
 
 
+def csrf_in(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
 def csrf_of(client, page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(page).get_data(as_text=True)).group(1)
+    return csrf_in(client.get(page).get_data(as_text=True))
 
 
 def classroom(app, learners: int = 2):
@@ -139,13 +144,6 @@ def test_on_https_the_lane_asks_for_a_referrer_from_this_host_as_flask_wtf_does(
 
 # -- the learner's page ---------------------------------------------------------------------------------------
 
-CSRF_VALUE = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+')
-
-
-def same_but_csrf(html: str) -> str:
-    return CSRF_VALUE.sub(r"\1…", html)
-
-
 def rendered_by_flask(app, client, page: str):
     """The learner's page with every cache off, so the lane stands aside and Flask renders it afresh."""
     app.config["PAGE_CACHE"] = False
@@ -193,9 +191,9 @@ def test_a_learners_page_comes_from_the_lane_with_the_bytes_and_headers_flask_gi
             steps.append(response.get_data(as_text=True))
     assert "fieldset" not in steps[0] and "fieldset" in steps[2]
     question = QUIZ.questions[0]
-    csrf = CSRF_VALUE.search(steps[3]).group(0).split('value="')[1]
+    csrf = csrf_in(steps[3])
     assert answer(third, third_page, question, csrf).status_code == 303  # the lane's CSRF token is accepted
-    second_csrf = CSRF_VALUE.search(steps[2]).group(0).split('value="')[1]
+    second_csrf = csrf_in(steps[2])
     assert answer(second, second_page, question, second_csrf).status_code == 303
     second.get(second_page)  # Flask keeps the "answered" skeleton
     answered, by_lane = served(app, third, third_page)

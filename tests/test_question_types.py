@@ -118,3 +118,38 @@ def test_a_type_adds_up_answers_for_reports_and_stats():
     steps = QUIZ.question("steps")
     summary = QUESTION_TYPES["ordering"].summarise(steps, [(["one", "two", "three", "four"], 1.0)])
     assert summary.counts is None and summary.fully_right == 1
+
+
+def test_the_answer_lane_stores_what_the_validated_form_gives_for_every_shipped_question(make_app):
+    """classroom/lanes.py stores ``answer_from_values`` without building a form: for every question of the
+    shipped courses, and each option sent alone, it is what the validated WTForms form gives (or None, so
+    the answer goes to Flask); the types whose values need no form always give one."""
+    from werkzeug.datastructures import MultiDict
+
+    from quizapp.content_access import content
+    from quizapp.i18n import current_language
+    from quizapp.quizzes import service
+    from quizapp.quizzes.widgets import field_name, widget_for
+    from quizapp.testing import right_answer_form
+
+    app = make_app(WTF_CSRF_ENABLED=False)
+    taken = set()
+    with app.test_request_context("/en/"):
+        for course in content().courses():
+            for lesson in course.lessons:
+                for question in lesson.quiz.questions if lesson.quiz else ():
+                    views = content().quiz_view(course, lesson, current_language())
+                    sent = [right_answer_form(question)] + [{field_name(question): option.id} for option in question.options]
+                    for data in sent:
+                        formdata = MultiDict([(name, value) for name, values in data.items() for value in (values if isinstance(values, list) else [values])])
+                        if service.tampered([question], formdata):
+                            continue
+                        form = service.build_form([question], views, "a-token-of-16-chars", formdata=formdata)
+                        lane = widget_for(question).answer_from_values(question, formdata.getlist(field_name(question)))
+                        if form.validate():
+                            assert lane is None or lane[0] == widget_for(question).given(form, question)[0], (question.id, data)
+                        else:
+                            assert lane is None, (question.id, data)
+                        if lane is not None:
+                            taken.add(question.type)
+    assert taken == {"single", "multiple", "myth_fact", "likert"}

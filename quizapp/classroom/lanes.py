@@ -52,12 +52,12 @@ from ..help.choice import country_in_headers
 from ..help.countries import country_names
 from ..i18n import LANGUAGE_COOKIE, traditional_chinese_wanted
 from ..questions import QUESTION_TYPES
-from ..quizzes.service import display_order, tampered
+from ..quizzes.service import tampered
 from ..quizzes.widgets import field_name, widget_for
 from ..security import SECURITY_HEADERS
 from ..timeutil import aware, utcnow
 from . import service
-from .learner_pages import etag_attribute, skeleton_key
+from .learner_pages import etag_attribute, field_key, skeleton_key
 from .models import ClassSession, Participant, SessionAnswer
 
 LEARNER_PATH = re.compile(r"^/([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)/s/([A-Za-z0-9_-]{16,32})$")  # /<lang>/s/<token>
@@ -189,7 +189,7 @@ class AnswerLane(Lane):
             return False
         if environ.get("wsgi.url_scheme") == "https" and self.app.config.get("WTF_CSRF_SSL_STRICT", True):
             referrer = environ.get("HTTP_REFERER")
-            return bool(referrer) and same_origin(referrer, f"https://{environ.get('HTTP_HOST', '')}/")
+            return bool(referrer) and same_origin(referrer, f"https://{get_host(environ)}/")
         return True
 
     def store(self, token: str, form) -> bool:
@@ -277,7 +277,7 @@ class LearnerPageLane(Lane):
         if step == "question":  # first: what sends the learner to Flask anyway, before a look at the skeleton
             if not session.get(self.csrf_field):
                 return None  # the answer form needs a CSRF secret: Flask makes one and sets the session cookie
-            field = self.app.extensions["quizapp.learner_fields"].get((key, option_order(question, token)), sources)
+            field = self.app.extensions["quizapp.learner_fields"].get(field_key(key, question, token), sources)
             if field is None:
                 return None
         skeleton = self.app.extensions["quizapp.learner_pages"].get(key, sources)
@@ -311,11 +311,6 @@ class LearnerPageLane(Lane):
     def ui_translations(self, language):
         """The interface catalog Flask-Babel gives pages in ``language`` (loaded at start-up: i18n.load_ui_catalogs)."""
         return self.app.extensions["babel"].instance.domain_instance.cache.get((language.babel_id, "messages"))
-
-
-def option_order(question, token: str) -> tuple:
-    """The learner's order of the question's options (their field is kept per order)."""
-    return tuple(option.id for option in display_order(question, token))
 
 
 def takes_gzip(environ) -> bool:

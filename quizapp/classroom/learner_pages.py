@@ -58,8 +58,7 @@ def render_learner_page(context: dict) -> str:
     sources = page_sources()
     key = request_skeleton_key(context, sources)
     if values["field"] is not None:
-        order = tuple(option.id for option in display_order(context["question"], participant.token))
-        current_app.extensions["quizapp.learner_fields"].put((key, order), sources, values["field"])
+        current_app.extensions["quizapp.learner_fields"].put(field_key(key, context["question"], participant.token), sources, values["field"])
     return skeletons.serve(cache, key, sources, participant.token, values, lambda: render_template("classroom/learner.html", **context))
 
 
@@ -85,6 +84,11 @@ def request_skeleton_key(context: dict, sources: tuple) -> tuple:
     return skeleton_key(
         live.course_id, live.lesson_id, context["step"], context.get("question"), context.get("number"), language, sources, country, traditional_chinese_note(), request.host, request.script_root
     )
+
+
+def field_key(key: tuple, question, token: str) -> tuple:
+    """Where the open question's field for this learner is kept beside the skeleton ``key``: their option order."""
+    return key, tuple(option.id for option in display_order(question, token))
 
 
 def skeleton_key(course_id, lesson_id, step, question, number, language, sources, country, traditional, host, script_root) -> tuple:

@@ -32,7 +32,7 @@ class MultipleSelectWidget(Widget):
         return (self.definition.answer(values),) if values else None
 
 
-class MythOrFactWidget(Widget):
+class MythOrFactWidget(ChoiceWidget):
     name = "myth_fact"
     kind_label = _l("Myth or fact?")
 
@@ -41,6 +41,3 @@ class MythOrFactWidget(Widget):
 
     def fixed_label(self, option_id):
         return _l(LABELS[option_id]) if option_id in LABELS else None
-
-    def answer_from_values(self, question, values):
-        return (self.definition.answer(values[0]),) if len(values) == 1 else None
