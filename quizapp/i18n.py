@@ -12,6 +12,10 @@ import gettext
 import io
 import logging
 import re
+import struct
+from array import array
+from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -270,9 +274,8 @@ class ContentCatalogs:
 
     Read from the ``.mo`` rather than through gettext: content needs to know whether a unit *has* a
     translation (an untranslated one is marked as such), which ``pgettext`` cannot tell from a translation
-    that happens to equal its source. Each catalog is kept as a plain dict, (context, source) → translation:
-    Babel's ``Catalog`` holds a ``Message`` object per entry (3.5 MB a language; 0.9 MB as a dict whose keys,
-    the English text, all languages share), and a worker serves every language.
+    that happens to equal its source. Each catalog is a ``CompiledCatalog``: the file's bytes and an index, not
+    a string object per entry (see there for why).
     """
 
     domain = "courses"
@@ -280,9 +283,9 @@ class ContentCatalogs:
     def __init__(self, directory: Path, watch: bool = False):
         self.directory = Path(directory)
         self.watch = watch
-        self._cache: dict[str, tuple[float, dict]] = {}
+        self._cache: dict[str, tuple[float, CompiledCatalog]] = {}
 
-    def get(self, babel_id: str) -> dict:
+    def get(self, babel_id: str) -> "CompiledCatalog":
         """The compiled catalog for ``babel_id`` (an empty one when none is compiled); a new object whenever it
         is read again, so caches can key on its identity."""
         cached = self._cache.get(babel_id)
@@ -291,7 +294,7 @@ class ContentCatalogs:
         path = self.directory / babel_id / "LC_MESSAGES" / f"{self.domain}.mo"
         if cached and _mtime(path) == cached[0]:
             return cached[1]
-        catalog = read_content_catalog(path) if path.is_file() else {}
+        catalog = read_content_catalog(path) if path.is_file() else CompiledCatalog(b"")
         self._cache[babel_id] = (_mtime(path), catalog)
         return catalog
 
@@ -303,9 +306,96 @@ class ContentCatalogs:
         return self.get(babel_id).get((context, message))
 
 
-# One (context, source) key object shared by every language's catalog: the English text is held once, not
-# once per language.
-_KEYS: dict[tuple, tuple] = {}
+MO_MAGIC = 0x950412DE
+
+
+class CompiledCatalog(Mapping):
+    """A compiled ``.mo`` catalog as a read-only mapping (context, source) → translation, answered from the
+    file's bytes, held as one ``bytes`` object, and a sorted index of its keys' hashes.
+
+    Why not a dict of strings: gunicorn's master reads every language's catalog before it forks the workers,
+    so that they share one copy. A dict hands out its string objects, and CPython writes to an object (its
+    reference count) whenever it is handed out, so a worker that showed a lesson in a language copied nearly
+    every memory page of that language's catalog (1-2 MB a language, in every worker). One ``bytes`` object is
+    read by slicing, which writes nothing: its pages stay shared. A look-up hashes its key, finds it by
+    bisection among the hashes and compares the key's bytes; it runs when a lesson or quiz view is built, not
+    per request (views are cached).
+
+    A context is written ``context\x04source`` (as gettext does); plural entries (a key with a NUL) and
+    untranslated entries are not content units and are left out.
+    """
+
+    def __init__(self, data: bytes):
+        self._data = data
+        self._hashes = array("q")  # the keys' hashes, sorted
+        self._entries = array("q")  # for each, the entry's position in the file's tables
+        self._charset = "utf-8"
+        if not data:
+            return
+        order = "<" if struct.unpack_from("<I", data)[0] == MO_MAGIC else ">"
+        if struct.unpack_from(order + "I", data)[0] != MO_MAGIC:
+            raise ValueError("not a compiled gettext catalog (.mo)")
+        count, originals, translations = struct.unpack_from(order + "3I", data, 8)
+        self._tables = (order, originals, translations)
+        indexed = []
+        for entry in range(count):
+            key, translation = self._key_bytes(entry), self._translation_bytes(entry)
+            if not key:
+                self._charset = _header_charset(translation)
+            elif translation and b"\x00" not in key:
+                indexed.append((hash(key), entry))
+        indexed.sort()
+        self._hashes.extend(hashed for hashed, _ in indexed)
+        self._entries.extend(entry for _, entry in indexed)
+
+    def _span(self, table: int, entry: int) -> bytes:
+        order = self._tables[0]
+        length, offset = struct.unpack_from(order + "2I", self._data, table + 8 * entry)
+        return self._data[offset : offset + length]
+
+    def _key_bytes(self, entry: int) -> bytes:
+        return self._span(self._tables[1], entry)
+
+    def _translation_bytes(self, entry: int) -> bytes:
+        return self._span(self._tables[2], entry)
+
+    def _find(self, key) -> int | None:
+        context, source = key
+        raw = (source if context is None else f"{context}\x04{source}").encode(self._charset)
+        hashed = hash(raw)
+        position = bisect_left(self._hashes, hashed)
+        while position < len(self._hashes) and self._hashes[position] == hashed:
+            entry = self._entries[position]
+            if self._key_bytes(entry) == raw:
+                return entry
+            position += 1
+        return None
+
+    def get(self, key, default=None):
+        """The translation of ``key``, a (context, source) pair, or ``default``: without raising, as most
+        look-ups of an incomplete language miss."""
+        entry = self._find(key)
+        return default if entry is None else self._translation_bytes(entry).decode(self._charset)
+
+    def __getitem__(self, key) -> str:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self):
+        for entry in sorted(self._entries):
+            context, separator, source = self._key_bytes(entry).decode(self._charset).partition("\x04")
+            yield (context, source) if separator else (None, context)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _header_charset(header: bytes) -> str:
+    """The charset a catalog's header declares (``Content-Type: text/plain; charset=UTF-8``), UTF-8 if none."""
+    found = re.search(rb"charset=([\w-]+)", header)
+    return found.group(1).decode("ascii").lower() if found else "utf-8"
 
 
 def read_compiled(path):
@@ -314,23 +404,9 @@ def read_compiled(path):
         return read_mo(fileobj)
 
 
-def read_content_catalog(path) -> dict:
-    """A compiled ``courses`` catalog: every translated message by (context, source).
-
-    Read with the standard library's gettext parser, which keeps each entry as two strings, not Babel's
-    ``read_mo``, which builds a ``Message`` object per entry (five times slower: half a second of the
-    master's start for ten languages). A context is written ``context\x04source``; plural entries (keys
-    with a count) are not content units."""
-    with open(path, "rb") as fileobj:
-        compiled = gettext.GNUTranslations(fileobj)._catalog  # noqa: SLF001 - the parsed entries, as gettext keeps them
-    entries = {}
-    for raw, translation in compiled.items():
-        if not isinstance(raw, str) or not raw or not translation:
-            continue
-        context, separator, source = raw.partition("\x04")
-        key = (context, source) if separator else (None, raw)
-        entries[_KEYS.setdefault(key, key)] = translation
-    return entries
+def read_content_catalog(path) -> CompiledCatalog:
+    """A compiled ``courses`` catalog: every translated message by (context, source)."""
+    return CompiledCatalog(Path(path).read_bytes())
 
 
 def _mtime(path: Path) -> float:

@@ -49,14 +49,23 @@ class Skeleton:
         return "".join(out)
 
 
+def fill_kept(cache, key, sources, token: str, values: dict[str, str | None]) -> str | None:
+    """The page for ``key`` from the skeleton ``cache`` keeps, with this visitor's ``token``, CSRF token and
+    ``values`` in its holes; None when no skeleton is kept."""
+    skeleton = cache.get(key, sources)
+    if skeleton is None:
+        return None
+    csrf = generate_csrf() if "csrf" in skeleton.holes else ""
+    return skeleton.fill({"token": token, "csrf": csrf, **{name: value or "" for name, value in values.items()}})
+
+
 def serve(cache, key, sources, token: str, values: dict[str, str | None], render: Callable[[], str]) -> str:
     """The page for ``key`` with this visitor's ``token`` (wherever it stands), CSRF token and ``values``
     (each exactly once; None: not on this page) in its holes, from the skeleton ``cache`` keeps; else
     ``render()``, cut into a skeleton for the next visitor."""
-    skeleton = cache.get(key, sources)
-    if skeleton is not None:
-        csrf = generate_csrf() if "csrf" in skeleton.holes else ""
-        return skeleton.fill({"token": token, "csrf": csrf, **{name: value or "" for name, value in values.items()}})
+    kept = fill_kept(cache, key, sources, token, values)
+    if kept is not None:
+        return kept
     html = render()
     once = {name: value for name, value in values.items() if value}
     if g.get("csrf_token") and g.csrf_token in html:  # a form's token is this visitor's: a hole too

@@ -39,9 +39,9 @@ def test_a_quiz_page_from_stored_fields_is_byte_for_byte_the_page_rendered_afres
     client = cached.test_client()
     path = start_quiz(client)
     first = client.get(path).get_data(as_text=True)
-    hits = fragments_of(cached).hits
-    second = client.get(path).get_data(as_text=True)
-    assert fragments_of(cached).hits > hits
+    hits = cached.extensions["quizapp.quiz_fields"].hits
+    second = client.get(path).get_data(as_text=True)  # from the kept skeleton and fields: no form bound
+    assert cached.extensions["quizapp.quiz_fields"].hits > hits
     assert without_csrf_token(second) == without_csrf_token(first)
     # The same attempt (token and session) on an app that renders everything afresh: the same bytes.
     other = fresh.test_client()
@@ -93,3 +93,34 @@ def test_a_new_attempt_gets_from_the_quiz_skeleton_the_page_rendered_afresh_with
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     assert client.post(path, data={"csrf_token": csrf + "x"}).status_code == 400
     assert client.post(path, data={"csrf_token": csrf}).status_code == 422
+
+
+def test_a_new_attempt_with_kept_fields_for_its_orders_is_served_without_a_form_and_equals_a_fresh_render(make_app, course_tree):
+    from quizapp.content_access import content
+    from quizapp.quizzes.service import display_order, new_token
+
+    cached = make_app(COURSES_DIR=str(course_tree))
+    fresh = make_app(COURSES_DIR=str(course_tree), PAGE_CACHE=False)
+    client = cached.test_client()
+    first_path = start_quiz(client)
+    client.get(first_path)  # rendered: its skeleton and its fields, by their orders, are kept
+    with cached.app_context():
+        questions = content().course("sample-course").lesson("first-lesson").quiz.questions
+
+    def orders(token):
+        return [[option.id for option in display_order(question, token)] for question in questions]
+
+    first_token = first_path.rsplit("/", 1)[1]
+    token = next(token for token in iter(new_token, None) if token != first_token and orders(token) == orders(first_token))
+    path = first_path.replace(first_token, token)
+    fields = cached.extensions["quizapp.quiz_fields"]
+    hits, form_fields = fields.hits, fragments_of(cached).hits
+    html = client.get(path).get_data(as_text=True)
+    assert fields.hits == hits + len(questions) and fragments_of(cached).hits == form_fields  # no form bound
+    assert token in html and first_token not in html
+    other = fresh.test_client()
+    with client.session_transaction() as saved, other.session_transaction() as copy:
+        copy.update(dict(saved))
+    assert without_csrf_token(other.get(path).get_data(as_text=True)) == without_csrf_token(html)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    assert client.post(path, data={"csrf_token": csrf}).status_code == 422  # its CSRF token is taken

@@ -2,6 +2,7 @@
 every shipped catalog), and UI catalogs loaded through Babel without the messages that could break a page
 (checked form by form, dropped whole)."""
 
+import gc
 import logging
 
 from babel.messages.catalog import Catalog
@@ -23,14 +24,17 @@ def test_a_content_translation_equal_to_its_source_counts_as_translated(write_ca
     assert catalogs.lookup("ja", "c/l", "Tea") is None  # no catalog compiled for ja
 
 
-def test_every_languages_content_catalog_shares_one_copy_of_the_english_keys(write_catalog):
-    # A worker holds every language: the English text of each key is held once, not once per language.
-    write_catalog("es", "courses", {("c/l", "Tea"): "Té"})
-    directory = write_catalog("ja", "courses", {("c/l", "Tea"): "お茶"})
-    catalogs = ContentCatalogs(directory)
-    spanish, japanese = catalogs.get("es"), catalogs.get("ja")
-    assert spanish == {("c/l", "Tea"): "Té"} and japanese == {("c/l", "Tea"): "お茶"}
-    assert next(iter(spanish)) is next(iter(japanese))
+def test_a_content_catalog_hands_out_new_strings_and_holds_no_string_per_entry(write_catalog):
+    # gunicorn's master reads the catalogs and the workers share them: a catalog that handed out its own
+    # string objects would have their reference counts written, and so its memory copied, in every worker.
+    entries = {("c/l", f"Sentence {n}"): f"Frase {n} con ñ" for n in range(500)}
+    directory = write_catalog("es", "courses", entries)
+    catalog = ContentCatalogs(directory).get("es")
+    first, again = catalog.get(("c/l", "Sentence 7")), catalog.get(("c/l", "Sentence 7"))
+    assert first == again == "Frase 7 con ñ" and first is not again
+    held = [referent for referent in gc.get_referents(*gc.get_referents(catalog)) if isinstance(referent, str)]
+    assert not any("Frase" in text or "Sentence" in text for text in held)
+    assert dict(catalog) == entries and len(catalog) == 500
 
 
 def test_a_plural_ui_translation_with_one_bad_form_shows_the_source_in_every_form(write_catalog, caplog):

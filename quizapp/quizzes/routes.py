@@ -57,23 +57,31 @@ def start(course_id, lesson_id):
 def take(course_id, lesson_id, token):
     """Show the quiz, or record what was sent; a finished attempt goes to its results."""
     course, lesson, quiz = load(course_id, lesson_id, token)
-    views = content().quiz_view(course, lesson, current_language())
     if quiz.feedback != "immediate" and request.method == "POST":
         # A whole quiz sent: stored at once unless its token has an attempt (record_attempt finds out in its
         # INSERT), so the attempt is only read when the submission is not stored.
-        stored = submit_all_at_once(course, lesson, quiz, token, views)
+        stored = submit_all_at_once(course, lesson, quiz, token, quiz_views(course, lesson))
         if stored is not None:
             return stored
     if quiz.feedback == "immediate":
         attempt = attempt_for(token, course, lesson)  # its answers are needed too
         if attempt is not None and attempt.completed_at is not None and not request.args.get("feedback"):
             return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token))
-        return take_one_at_a_time(course, lesson, quiz, token, attempt, views)
+        return take_one_at_a_time(course, lesson, quiz, token, attempt, quiz_views(course, lesson))
     # Feedback at the end: whether the token has a finished attempt is all the page needs to know.
     state = attempt_state_for(token, course, lesson)
     if state is not None and state.completed_at is not None:
         return redirect(url_for(".results", course_id=course.id, lesson_id=lesson.id, token=token))
-    return take_all_at_once(course, lesson, quiz, token, views)
+    if request.method == "GET":
+        kept = kept_attempt_page(course, lesson, quiz, token)  # needs no localized views: they are in it
+        if kept is not None:
+            return kept
+    return take_all_at_once(course, lesson, quiz, token, quiz_views(course, lesson))
+
+
+def quiz_views(course, lesson):
+    """The quiz's questions localized for this request (the repository keeps them)."""
+    return content().quiz_view(course, lesson, current_language())
 
 
 def submit_all_at_once(course, lesson, quiz, token, views):
@@ -105,23 +113,66 @@ def take_all_at_once(course, lesson, quiz, token, views):
 
 # New attempts' pages a worker keeps as skeletons: quizzes × languages × help countries × progress states.
 MAX_QUIZ_SKELETONS = 256
+# Beside them, each question's fresh field by option order (up to 24 orders of 4 options; a few KB each).
+MAX_QUIZ_FIELDS = 4096
 
 
 @bp.record_once
 def keep_skeletons(state) -> None:
     state.app.extensions["quizapp.quiz_pages"] = SourcedLRU(MAX_QUIZ_SKELETONS)
+    state.app.extensions["quizapp.quiz_fields"] = SourcedLRU(MAX_QUIZ_FIELDS)
+
+
+def keeps_pages() -> bool:
+    """Whether new attempts' pages are made from kept parts: not without the caches, and not when a message
+    is waiting to be shown to this visitor alone."""
+    return "quizapp.quiz_pages" in current_app.extensions and current_app.config.get("PAGE_CACHE", True) and "_flashes" not in session
+
+
+def skeleton_key(course, lesson) -> tuple:
+    """Where the lesson's new-attempt page is kept: its page key with the token left out."""
+    return page_key(url_for(".take", course_id=course.id, lesson_id=lesson.id, token="-"))
+
+
+def field_key(key: tuple, number: int, question, token: str) -> tuple:
+    """Where question ``number``'s fresh field for this attempt is kept beside the skeleton ``key``: its
+    option order, which is all that differs from one attempt's field to another's."""
+    return key, number, tuple(option.id for option in service.display_order(question, token))
+
+
+def kept_attempt_page(course, lesson, quiz, token) -> str | None:
+    """A new attempt's page from the kept skeleton and fields alone, without binding a form (most of the
+    page's cost); None when a part is not kept yet (new_attempt_page then renders and keeps it)."""
+    if not keeps_pages():
+        return None
+    sources = page_sources()  # first: with watch on, this re-reads changed course files
+    key = skeleton_key(course, lesson)
+    kept_fields = current_app.extensions["quizapp.quiz_fields"]
+    fields = {}
+    for number, question in enumerate(quiz.questions, 1):
+        field = kept_fields.get(field_key(key, number, question, token), sources)
+        if field is None:
+            return None
+        fields[f"field{number}"] = field
+    return skeletons.fill_kept(current_app.extensions["quizapp.quiz_pages"], key, sources, token, fields)
 
 
 def new_attempt_page(context: dict, token: str) -> str:
     """A new attempt's whole-quiz page: the lesson's quiz page in this language with this attempt's token,
-    CSRF token and option orders put in (quizapp/skeletons.py), or rendered when no skeleton is kept yet."""
-    cache = current_app.extensions.get("quizapp.quiz_pages")
-    if cache is None or not current_app.config.get("PAGE_CACHE", True) or "_flashes" in session:
+    CSRF token and option orders put in (quizapp/skeletons.py), or rendered when no skeleton is kept yet.
+    Its fields are kept by option order, for kept_attempt_page."""
+    if not keeps_pages():
         return render_template("quizzes/quiz.html", **context)
     form, views, questions = context["form"], context["views"], context["questions"]
-    fields = {f"field{number}": str(question_field(form, question, views[question.id], number, len(questions))) for number, question in enumerate(questions, 1)}
-    key = page_key(url_for(".take", course_id=context["course"].id, lesson_id=context["lesson"].id, token="-"))
-    return skeletons.serve(cache, key, page_sources(), token, fields, lambda: render_template("quizzes/quiz.html", **context))
+    sources = page_sources()
+    key = skeleton_key(context["course"], context["lesson"])
+    kept_fields = current_app.extensions["quizapp.quiz_fields"]
+    fields = {}
+    for number, question in enumerate(questions, 1):
+        field = question_field(form, question, views[question.id], number, len(questions))
+        kept_fields.put(field_key(key, number, question, token), sources, field)  # the fragment cache's own object
+        fields[f"field{number}"] = str(field)
+    return skeletons.serve(current_app.extensions["quizapp.quiz_pages"], key, sources, token, fields, lambda: render_template("quizzes/quiz.html", **context))
 
 
 def take_one_at_a_time(course, lesson, quiz, token, attempt, views):
