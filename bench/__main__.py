@@ -24,7 +24,7 @@ from quizapp.content import load_library
 from quizapp.quizzes.service import new_token
 from quizapp.testing import PostgresServer, Server
 
-from . import memory, pages
+from . import memory, pages, wrk
 from .classroom_burst import READING_S, burst, courses_with_ten_questions, offered_languages, reading_range
 from .fixtures import COURSE, LESSON, ROOT, Classroom, copy_sqlite, migrate
 from .report import Report, commit, machine, now, record
@@ -93,6 +93,7 @@ class Bench:
 
     def __init__(self, workdir: Path, args, mode: Mode, stack: contextlib.ExitStack):
         self.workdir, self.args, self.mode, self.stack = workdir, args, mode, stack
+        self.repeated_runs = []  # wrk runs made again because one worker took all their connections
         self.report = Report()
         self.starts: list[float] = []
         self.cpu_in_process: dict[str, float] = {}
@@ -181,7 +182,7 @@ class Bench:
     def requests_per_second(self, routes: list, servers: dict, hello: Server) -> None:
         mode, report = self.mode, self.report
         say(f"wrk: {mode.rounds} rounds of hello, route, hello, route … ({mode.seconds} s each, {mode.connections} connections)")
-        figures, hellos = pages.interleaved(routes, servers, hello, mode.rounds, mode.seconds, mode.connections, self.workdir)
+        figures, hellos, self.repeated_runs = pages.interleaved(routes, servers, hello, mode.rounds, mode.seconds, mode.connections, self.workdir)
         hello_in_gunicorn = 1000 * sum(run.server_cpu_s for run in hellos) / max(1, sum(run.requests for run in hellos))
         for route in routes:
             figure = figures[route.key]
@@ -285,7 +286,8 @@ class Bench:
         mode = self.mode
         self.report.conditions += [
             f"gunicorn as `make run` starts it ({GUNICORN_CONFIG.relative_to(ROOT)}, {self.args.workers} workers × {self.args.threads} threads) for the app and for a bare Flask hello-world.",
-            f"req/s: wrk, {mode.rounds} interleaved rounds of {mode.seconds} s per route, {mode.connections} keep-alive connections, no gzip asked (nginx compresses in production); ratio = route / mean of the hello runs before and after it, median over rounds.",
+            f"req/s: wrk, {mode.rounds} interleaved rounds of {mode.seconds} s per route, {mode.connections} keep-alive connections, no gzip asked (nginx compresses in production); ratio = route / mean of the hello runs before and after it, median over rounds. "
+            f"A run in which one worker did more than {wrk.SKEWED_SHARE:.0%} of the CPU (it had accepted all of wrk's connections) is run again, at most {wrk.TRIES} tries: {len(self.repeated_runs)} runs were.",
             f"CPU per request in process: {mode.in_process} requests through Flask's test client (time.process_time); in gunicorn: the workers' CPU time during the wrk runs.",
             f"Databases: {durability['sqlite']}; {durability['postgres']}.",
             f"Burst: {mode.learners} learners in {mode.sessions} sessions, {mode.questions} questions, polls every {mode.poll_s:g} s, each learner reading {self.reading_text()}.",

@@ -103,30 +103,41 @@ class Figures:
 
 
 def interleaved(routes, servers: dict, hello, rounds: int, seconds: int, connections: int, workdir: Path) -> tuple[dict, list]:
-    """Every route ``rounds`` times between hello runs; (figures by key, hello's runs)."""
+    """Every route ``rounds`` times between hello runs; (figures by key, hello's runs, the runs made again
+    because one worker took all their connections: ``wrk.skewed``)."""
     hello_file = wrk.write_requests(workdir / "hello.requests", [Request("/")])
     hello_pids = wrk.worker_pids(hello)
 
     def say_hello():
-        run = wrk.run(hello.url, hello_file, seconds, connections, hello_pids)
+        for _try in range(wrk.TRIES):
+            run = wrk.run(hello.url, hello_file, seconds, connections, hello_pids)
+            if not wrk.skewed(run, hello_pids):
+                break
+            repeated.append(run)
         hellos.append(run)
         return run
 
-    hellos = []
+    hellos, repeated = [], []
     figures = {route.key: Figures() for route in routes}
     before = say_hello()
     for _round in range(rounds):
         for route in routes:
             server = servers[route.app]
-            batch = route.make(int(before.rate * seconds * 1.25) + 4 * connections if route.pool else 1)
-            path = wrk.write_requests(workdir / f"{route.key}.requests", batch.requests, route.headers)
-            run = wrk.run(server.url, path, seconds, connections, wrk.worker_pids(server))
-            stored = batch.stored() if batch.stored else None
+            pids = wrk.worker_pids(server)
+            for _try in range(wrk.TRIES):
+                # A fresh batch each try: a pool's requests (answers, attempts) may be sent once only.
+                batch = route.make(int(before.rate * seconds * 1.25) + 4 * connections if route.pool else 1)
+                path = wrk.write_requests(workdir / f"{route.key}.requests", batch.requests, route.headers)
+                run = wrk.run(server.url, path, seconds, connections, pids)
+                stored = batch.stored() if batch.stored else None
+                figures[route.key].errors += run_errors(run, stored, route.pool)
+                if not wrk.skewed(run, pids):
+                    break
+                repeated.append(run)
             after = say_hello()
             figures[route.key].runs.append((run, before, after, stored, len(batch.requests)))
-            figures[route.key].errors += run_errors(run, stored, route.pool)
             before = after
-    return figures, hellos
+    return figures, hellos, repeated
 
 
 def run_errors(run, stored: int | None, pool: bool) -> list[str]:

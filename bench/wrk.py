@@ -2,6 +2,7 @@
 figures parsed from wrk's report. The gunicorn workers' CPU time is read around each run, so every req/s
 comes with the server's own CPU per request (robust to whatever else the shared machine is doing)."""
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -12,6 +13,10 @@ from pathlib import Path
 import psutil
 
 LUA = Path(__file__).with_name("requests.lua")
+# A run in which one worker did more than this part of the CPU time is run again (see ``skewed``).
+SKEWED_SHARE = 0.75
+# How many times a run is tried before its last try is taken as it is.
+TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Run:
     socket_errors: dict
     wrapped: bool  # a thread ran out of its requests and started again
     server_cpu_s: float
+    busiest_share: float = 0.0  # the busiest worker's part of the server's CPU time (1.0: one worker did all)
 
     @property
     def rate(self) -> float:
@@ -67,9 +73,19 @@ def run(base_url: str, requests_file: Path, seconds: int, connections: int, pids
     """Run wrk for ``seconds`` with ``connections`` keep-alive connections; the CPU time of ``pids`` (the
     server's workers) around it."""
     command = [wrk_binary(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA), base_url, "--", str(requests_file), str(threads)]
-    before = workers_cpu(pids)
+    before = [workers_cpu([pid]) for pid in pids]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
-    return parse(result.stdout, workers_cpu(pids) - before)
+    spent = [workers_cpu([pid]) - start for pid, start in zip(pids, before, strict=True)]
+    run = parse(result.stdout, sum(spent))
+    return dataclasses.replace(run, busiest_share=max(spent) / sum(spent)) if sum(spent) > 0 else run
+
+
+def skewed(run: Run, pids) -> bool:
+    """True when one worker did nearly all of a run's work: wrk opens all its keep-alive connections at once,
+    and one gunicorn worker, the first to wake, may accept every one of them, and with them the whole run
+    (on one core, under its GIL). Behind nginx, which opens a connection per request, or with a room of
+    phones connecting one by one, the workers share the load; such a run measures the race, not the route."""
+    return len(pids) > 1 and run.busiest_share > SKEWED_SHARE
 
 
 def worker_pids(server) -> list[int]:

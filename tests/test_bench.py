@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,21 @@ def test_record_rewrites_only_the_figures_of_the_performance_page_and_adds_a_his
     lines = history.read_text().splitlines()
     assert len(lines) == 3 and lines[0].startswith("date,commit,command,machine,errors,duration_s,ratio_lesson_en")
     assert ",abc1234," in lines[1] and ",def5678," in lines[2]
+
+
+def test_a_run_that_one_worker_took_whole_is_told_apart_from_one_the_workers_shared(tmp_path):
+    # Two workers, two connections: whichever way they were accepted, the busiest worker's share is measured
+    # from the workers' own CPU time, and a run all on one worker counts as skewed.
+    server = make_run_server(tmp_path, "hello", 2, 2, HelloServer)
+    try:
+        pool = wrk.write_requests(tmp_path / "hello.requests", [Request("/")])
+        deadline = time.monotonic() + 10
+        while len(pids := wrk.worker_pids(server)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the second worker may still be starting
+        run = wrk.run(server.url, pool, 1, 2, pids)
+    finally:
+        server.stop()
+    assert 0.5 <= run.busiest_share <= 1.0 and wrk.skewed(run, pids) == (run.busiest_share > wrk.SKEWED_SHARE)
+    assert wrk.skewed(wrk.Run(1000, 1.0, 0, {}, False, 0.5, busiest_share=0.9), pids)
+    assert not wrk.skewed(wrk.Run(1000, 1.0, 0, {}, False, 0.5, busiest_share=1.0), pids[:1])  # one worker: nothing to share
+    assert not wrk.skewed(wrk.Run(1000, 1.0, 0, {}, False, 0.5, busiest_share=0.55), pids)
