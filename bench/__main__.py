@@ -49,7 +49,7 @@ class Mode:
     reading_s: tuple  # a learner reads a question for between these many seconds before answering
 
 
-FULL = Mode(rounds=3, seconds=2, connections=16, in_process=200, language_copies=4, language_seconds=10, learners=1000, sessions=33, questions=10, poll_s=2.0, reading_s=READING_S)
+FULL = Mode(rounds=3, seconds=2, connections=16, in_process=200, language_copies=4, language_seconds=30, learners=1000, sessions=33, questions=10, poll_s=2.0, reading_s=READING_S)
 TINY = Mode(rounds=1, seconds=1, connections=8, in_process=10, language_copies=2, language_seconds=2, learners=24, sessions=3, questions=2, poll_s=1.0, reading_s=(0.1, 0.3))
 
 

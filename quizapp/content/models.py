@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """A translation unit: source text, its gettext context, where it comes from."""
 
@@ -19,7 +19,7 @@ class Text:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A block of lesson Markdown: a heading, a paragraph or a list of items.
 
@@ -31,7 +31,7 @@ class Block:
     level: int = 0  # heading level
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A reference a lesson cites with ``[@id]``."""
 
@@ -40,7 +40,7 @@ class Source:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Option:
     """A choice of a question: an option, a myth/fact choice, an item to order or a Likert label."""
 
@@ -51,7 +51,7 @@ class Option:
     pinned: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Question:
     """One quiz question; ``type`` names its class in the question-type registry."""
 
@@ -77,7 +77,7 @@ class Question:
             yield self.explanation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quiz:
     """The quiz after a lesson."""
 
@@ -95,7 +95,7 @@ class Quiz:
             yield from question.texts()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lesson:
     """One lesson: metadata, body blocks, sources and facilitator notes."""
 
@@ -128,7 +128,7 @@ class Lesson:
 SURVEY_SCORES = ("knowledge", "attitude", "behaviour")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SurveyStatement:
     """A statement asked before and after a classroom session. ``score`` is the score it counts towards
     (None in retired surveys, which had none); ``reverse`` when agreeing is the less informed or more
@@ -140,7 +140,7 @@ class SurveyStatement:
     reverse: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Survey:
     """A versioned pre/post survey, ``courses/surveys/<id>.yml``: statements on one labelled scale. A file a
     session has used is never edited (sessions find their survey by id); a retired one no course may name."""
@@ -166,7 +166,11 @@ class Survey:
         return tuple(score for score in SURVEY_SCORES if any(statement.score == score for statement in self.statements))
 
 
-@dataclass(frozen=True)
+# A class period, unless course.yml says otherwise (``class_minutes``).
+CLASS_MINUTES = 45
+
+
+@dataclass(frozen=True, slots=True)
 class Course:
     """A course: its metadata and lessons in teaching order."""
 
@@ -181,7 +185,7 @@ class Course:
     survey: Survey | None = None  # the survey new sessions ask (``survey:`` in course.yml); sessions keep theirs
     order: int | None = None  # the library's order; the first course is where a newcomer starts
     icon: str = "book"  # the picture on the course's card: a symbol of static/img/icons.svg
-    class_minutes: int = 45  # one lesson taught in class: the length its facilitator notes plan for
+    class_minutes: int = CLASS_MINUTES  # one lesson taught in class: the length its facilitator notes plan for
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""
@@ -198,7 +202,7 @@ class Course:
             yield from self.survey.texts()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     """One way to reach a help service: what is shown, and the link that dials, texts or opens it."""
 
@@ -211,7 +215,7 @@ class Contact:
     note: Text | None = None  # "then press 5"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     """Opening hours on some days of the week: ``days`` are 0 (Monday) to 6, times ``HH:MM`` local."""
 
@@ -220,7 +224,7 @@ class Period:
     end: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hours:
     """When a service answers: always, or periods in a time zone, with an optional note."""
 
@@ -230,7 +234,7 @@ class Hours:
     note: Text | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Audience:
     """Who a service is for: everyone, or an age range, and whether adults worried about a young person may call."""
 
@@ -240,7 +244,7 @@ class Audience:
     carers: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HelpLine:
     """One entry of ``help.yml``: a country's emergency numbers, a help line, a text or chat service, or the
     worldwide directory. Hours, cost, languages and audience are data (None: no source says), so the page
@@ -276,7 +280,7 @@ class HelpLine:
         return max(dates) if dates else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Library:
     """Everything under ``courses/`` that parsed, plus the errors of what did not."""
 

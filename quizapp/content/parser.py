@@ -18,7 +18,7 @@ from .files import exists, read_source
 from .glossary import Glossary, parse_glossary
 from .help import HELP_FILE, parse_help
 from .icons import COURSE_ICONS
-from .models import SURVEY_SCORES, Block, Course, Lesson, Library, Survey, SurveyStatement, Text
+from .models import CLASS_MINUTES, SURVEY_SCORES, Block, Course, Lesson, Library, Survey, SurveyStatement, Text
 from .quiz import QUIZ_SUFFIX, parse_quiz
 from .schema import ANY_SOURCE, Field, check_record, check_value
 from .yamlfile import LineList, load_yaml
@@ -167,7 +167,7 @@ def parse_course(folder: Path, bibliography: dict | None = None, surveys: dict |
         survey=survey,
         order=values.get("order"),
         icon=values.get("icon", COURSE_ICONS[0]),
-        class_minutes=values.get("class_minutes", Course.class_minutes),
+        class_minutes=values.get("class_minutes", CLASS_MINUTES),
     )
     return course, []
 

@@ -20,7 +20,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "sup": {"class"}, "span": {"class"
 URL_SCHEMES = {"http", "https", "mailto", "tel", "sms"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Localized:
     """A piece of content in the language it is shown in."""
 
@@ -30,7 +30,7 @@ class Localized:
     translated: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedBlock:
     """A rendered heading, paragraph or list (``items`` holds one entry for a heading or paragraph)."""
 

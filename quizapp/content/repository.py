@@ -28,7 +28,7 @@ MAX_LESSON_VIEWS = 64
 MAX_QUIZ_VIEWS = 512
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LessonView:
     """Everything a lesson page shows, in one language."""
 
@@ -39,7 +39,7 @@ class LessonView:
     notes: tuple[RenderedBlock, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OptionView:
     """An option with its label and feedback in one language."""
 
@@ -48,7 +48,7 @@ class OptionView:
     feedback: Localized | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuestionView:
     """A quiz question in one language."""
 
