@@ -102,20 +102,25 @@ class Figures:
         return 1000 * sum(run.server_cpu_s for run, *_ in self.runs) / requests if requests else None
 
 
-def interleaved(routes, servers: dict, hello, rounds: int, seconds: int, connections: int, workdir: Path) -> tuple[dict, list]:
+def interleaved(routes, servers: dict, hello, rounds: int, seconds: int, connections: int, workdir: Path) -> tuple[dict, list, list]:
     """Every route ``rounds`` times between hello runs; (figures by key, hello's runs, the runs made again
     because one worker took all their connections: ``wrk.skewed``)."""
     hello_file = wrk.write_requests(workdir / "hello.requests", [Request("/")])
     hello_pids = wrk.worker_pids(hello)
 
     def say_hello():
-        for _try in range(wrk.TRIES):
-            run = wrk.run(hello.url, hello_file, seconds, connections, hello_pids)
-            if not wrk.skewed(run, hello_pids):
-                break
-            repeated.append(run)
+        (run,) = until_shared(lambda: (wrk.run(hello.url, hello_file, seconds, connections, hello_pids),), hello_pids, repeated)
         hellos.append(run)
         return run
+
+    def try_route(route, server, pids):
+        # A fresh batch each try: a pool's requests (answers, attempts) may be sent once only.
+        batch = route.make(int(before.rate * seconds * 1.25) + 4 * connections if route.pool else 1)
+        path = wrk.write_requests(workdir / f"{route.key}.requests", batch.requests, route.headers)
+        run = wrk.run(server.url, path, seconds, connections, pids)
+        stored = batch.stored() if batch.stored else None
+        figures[route.key].errors += run_errors(run, stored, route.pool)
+        return run, stored, len(batch.requests)
 
     hellos, repeated = [], []
     figures = {route.key: Figures() for route in routes}
@@ -124,20 +129,22 @@ def interleaved(routes, servers: dict, hello, rounds: int, seconds: int, connect
         for route in routes:
             server = servers[route.app]
             pids = wrk.worker_pids(server)
-            for _try in range(wrk.TRIES):
-                # A fresh batch each try: a pool's requests (answers, attempts) may be sent once only.
-                batch = route.make(int(before.rate * seconds * 1.25) + 4 * connections if route.pool else 1)
-                path = wrk.write_requests(workdir / f"{route.key}.requests", batch.requests, route.headers)
-                run = wrk.run(server.url, path, seconds, connections, pids)
-                stored = batch.stored() if batch.stored else None
-                figures[route.key].errors += run_errors(run, stored, route.pool)
-                if not wrk.skewed(run, pids):
-                    break
-                repeated.append(run)
+            run, stored, pool_size = until_shared(lambda route=route, server=server, pids=pids: try_route(route, server, pids), pids, repeated)
             after = say_hello()
-            figures[route.key].runs.append((run, before, after, stored, len(batch.requests)))
+            figures[route.key].runs.append((run, before, after, stored, pool_size))
             before = after
     return figures, hellos, repeated
+
+
+def until_shared(attempt, pids, repeated: list) -> tuple:
+    """``attempt()`` (a tuple whose first item is a wrk run), made again while one worker took the run whole
+    (``wrk.skewed``), at most ``wrk.TRIES`` times; the runs made again are added to ``repeated``."""
+    for _try in range(wrk.TRIES):
+        outcome = attempt()
+        if not wrk.skewed(outcome[0], pids):
+            break
+        repeated.append(outcome[0])
+    return outcome
 
 
 def run_errors(run, stored: int | None, pool: bool) -> list[str]:

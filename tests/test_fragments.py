@@ -29,6 +29,18 @@ def fragments_of(app):
     return app.extensions["quizapp.fragments"]
 
 
+def csrf_token_in(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def rendered_afresh(fresh_app, client, path: str) -> str:
+    """``path`` as ``fresh_app`` (no page caches) renders it for the same browser session, CSRF token aside."""
+    other = fresh_app.test_client()
+    with client.session_transaction() as saved, other.session_transaction() as copy:
+        copy.update(dict(saved))
+    return without_csrf_token(other.get(path).get_data(as_text=True))
+
+
 def option_order(html: str, question: str) -> list[str]:
     return re.findall(rf'name="{question}"[^>]* value="([^"]+)"', html)
 
@@ -44,10 +56,7 @@ def test_a_quiz_page_from_stored_fields_is_byte_for_byte_the_page_rendered_afres
     assert cached.extensions["quizapp.quiz_fields"].hits > hits
     assert without_csrf_token(second) == without_csrf_token(first)
     # The same attempt (token and session) on an app that renders everything afresh: the same bytes.
-    other = fresh.test_client()
-    with client.session_transaction() as saved, other.session_transaction() as copy:
-        copy.update(dict(saved))
-    assert without_csrf_token(other.get(path).get_data(as_text=True)) == without_csrf_token(second)
+    assert rendered_afresh(fresh, client, path) == without_csrf_token(second)
 
 
 def test_each_attempt_keeps_its_own_option_order_with_stored_fields(sample_app):
@@ -64,7 +73,7 @@ def test_a_field_with_an_error_or_an_answer_is_rendered_for_its_learner(sample_a
     client = sample_app.test_client()
     path = start_quiz(client)
     page = client.get(path).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     answered = client.post(path, data={"csrf_token": token, "q_pick_one": "right"})
     html = answered.get_data(as_text=True)
     assert answered.status_code == 422  # the other questions are unanswered: the page again, with errors
@@ -85,12 +94,9 @@ def test_a_new_attempt_gets_from_the_quiz_skeleton_the_page_rendered_afresh_with
     assert skeletons.hits == hits + 1
     token, first_token = path.rsplit("/", 1)[1], first_path.rsplit("/", 1)[1]
     assert token in html and first_token not in html
-    other = fresh.test_client()
-    with client.session_transaction() as saved, other.session_transaction() as copy:
-        copy.update(dict(saved))
-    assert without_csrf_token(other.get(path).get_data(as_text=True)) == without_csrf_token(html)
+    assert rendered_afresh(fresh, client, path) == without_csrf_token(html)
     # Its CSRF token is this browser's: what it sends is taken (and refused as incomplete, not as forged).
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    csrf = csrf_token_in(html)
     assert client.post(path, data={"csrf_token": csrf + "x"}).status_code == 400
     assert client.post(path, data={"csrf_token": csrf}).status_code == 422
 
@@ -118,9 +124,6 @@ def test_a_new_attempt_with_kept_fields_for_its_orders_is_served_without_a_form_
     html = client.get(path).get_data(as_text=True)
     assert fields.hits == hits + len(questions) and fragments_of(cached).hits == form_fields  # no form bound
     assert token in html and first_token not in html
-    other = fresh.test_client()
-    with client.session_transaction() as saved, other.session_transaction() as copy:
-        copy.update(dict(saved))
-    assert without_csrf_token(other.get(path).get_data(as_text=True)) == without_csrf_token(html)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    assert rendered_afresh(fresh, client, path) == without_csrf_token(html)
+    csrf = csrf_token_in(html)
     assert client.post(path, data={"csrf_token": csrf}).status_code == 422  # its CSRF token is taken
