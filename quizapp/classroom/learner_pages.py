@@ -29,7 +29,7 @@ from ..help.countries import country_names
 from ..i18n import current_language, traditional_chinese_note
 from ..page_cache import page_sources
 from ..quizzes.fragments import question_field
-from ..quizzes.service import display_order
+from ..quizzes.service import option_ids
 
 # Steps whose page is the same for every learner of a session (but for the holes).
 SHARED_STEPS = frozenset({"waiting", "question", "answered"})
@@ -88,7 +88,7 @@ def request_skeleton_key(context: dict, sources: tuple) -> tuple:
 
 def field_key(key: tuple, question, token: str) -> tuple:
     """Where the open question's field for this learner is kept beside the skeleton ``key``: their option order."""
-    return key, tuple(option.id for option in display_order(question, token))
+    return key, option_ids(question, token)
 
 
 def skeleton_key(course_id, lesson_id, step, question, number, language, sources, country, traditional, host, script_root) -> tuple:

@@ -137,7 +137,7 @@ def skeleton_key(course, lesson) -> tuple:
 def field_key(key: tuple, number: int, question, token: str) -> tuple:
     """Where question ``number``'s fresh field for this attempt is kept beside the skeleton ``key``: its
     option order, which is all that differs from one attempt's field to another's."""
-    return key, number, tuple(option.id for option in service.display_order(question, token))
+    return key, number, service.option_ids(question, token)
 
 
 def kept_attempt_page(course, lesson, quiz, token) -> str | None:

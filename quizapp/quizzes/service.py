@@ -39,6 +39,11 @@ def display_order(question: Question, token: str) -> list[Option]:
     return QUESTION_TYPES[question.type].display_order(question, random.Random(f"{token}/{question.id}"))
 
 
+def option_ids(question: Question, token: str) -> tuple[str, ...]:
+    """The ids of ``display_order``: all that differs from one attempt's fresh field to another's."""
+    return tuple(option.id for option in display_order(question, token))
+
+
 # Form classes per (questions, localized views): their fields and labels are the same for every attempt in a
 # language, so they are built once per worker; each attempt's option order is applied when a form is bound.
 FORM_CLASSES_MAX = 256
@@ -50,8 +55,7 @@ def build_form(questions, views, token: str, **kwargs) -> TextForm:
     """A WTForms form with one field per question, options in this attempt's order."""
     form = form_class(tuple(questions), views)(**kwargs)
     for question in questions:
-        order = [option.id for option in display_order(question, token)]
-        widget_for(question).apply_order(form[field_name(question)], order)
+        widget_for(question).apply_order(form[field_name(question)], option_ids(question, token))
     return form
 
 

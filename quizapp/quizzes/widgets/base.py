@@ -53,7 +53,7 @@ class Widget:
         """The question's main field."""
         raise NotImplementedError
 
-    def apply_order(self, field, order: list[str]) -> None:
+    def apply_order(self, field, order: tuple[str, ...]) -> None:
         """Show the bound ``field``'s choices in this attempt's ``order`` (option ids); the form class is
         shared by every attempt (quizzes/service.py), the order is not."""
         if getattr(field, "choices", None):
