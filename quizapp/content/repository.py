@@ -4,9 +4,9 @@ Rendered lessons are cached per language: they are pure functions of files that 
 so every worker on every server computes the same thing and nothing here is session state. Both caches are
 bounded: a lesson's page is kept as bytes by the page cache, so its view is only needed again when that page
 is rendered anew, and a worker that has shown every lesson in ten languages need not keep 200 lesson views
-(7 MB) for it. A quiz's view serves every request of its learners and is held by the form classes and field
-fragments made from it (quizzes/), so its ceiling is well above what runs at once: were quiz views dropped
-and made again while in use, those caches would fill with copies.
+(7 MB) for it. A quiz's view is needed to grade and to show results; the form classes and field fragments
+made from it (quizzes/) are keyed by its stamp (what it was rendered from), not by the view object, so they
+hold no view and a view made again after it was dropped finds them.
 """
 
 import logging
@@ -22,10 +22,13 @@ from .render import Localized, Localizer, RenderedBlock
 
 log = logging.getLogger(__name__)
 
-# Views a worker keeps: lessons (about 35 KB each) for every lesson of a course in a few languages; quizzes
-# (about 15 KB each) for every quiz in ten languages and then some.
-MAX_LESSON_VIEWS = 64
-MAX_QUIZ_VIEWS = 512
+# Views a worker keeps: lessons (35 to 60 KB each) and quizzes (15 to 30 KB; Japanese or Arabic text takes
+# twice the bytes of Spanish) for what a few classes use at once. A view is only needed to render a page
+# anew: the page cache keeps lesson pages as bytes and the quiz page is built from kept fields and
+# skeletons (quizzes/), which are keyed by what a view was made of, so remaking a dropped view (2 ms for a
+# quiz) finds them again.
+MAX_LESSON_VIEWS = 16
+MAX_QUIZ_VIEWS = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,10 @@ class OptionView:
 
 @dataclass(frozen=True, slots=True)
 class QuestionView:
-    """A quiz question in one language."""
+    """A quiz question in one language. ``stamp`` says what it was rendered from (course, lesson, language,
+    help country and the catalog's id), so a view rendered again from the same files is known as the same
+    one: the field fragments and form classes made from it are keyed by the stamp, not by the view object,
+    and do not keep views alive. ``catalog`` is that catalog, kept so that its id cannot be reused."""
 
     question: object
     prompt: Localized
@@ -58,6 +64,14 @@ class QuestionView:
     explanation: Localized | None
     source: object | None
     source_number: int | None
+    stamp: tuple = ()
+    catalog: object = None
+
+
+class QuizView(dict):
+    """A quiz's question views by question id, with the ``stamp`` and ``catalog`` they share."""
+
+    __slots__ = ("stamp", "catalog")
 
 
 _PARSED: dict = {}
@@ -167,14 +181,15 @@ class ContentRepository:
         """The lesson's quiz questions rendered in ``language``, by question id (cached)."""
         self.library  # noqa: B018 - refresh first, so a reload clears stale views
         country = self.country_for(lesson)
-        key = (course.id, lesson.id, "quiz", language.tag, country, id(self.catalogs.get(language.babel_id)))
+        catalog = self.catalogs.get(language.babel_id)
+        key = (course.id, lesson.id, "quiz", language.tag, country, id(catalog))
         views = self._quiz_views.get(key)
         if views is None:
             localize = self.localizer(language, course.source_language, country)
             numbers = {source.id: number for number, source in enumerate(lesson.sources, 1)}
             sources = {source.id: source for source in lesson.sources}
-            views = {
-                question.id: QuestionView(
+            views = QuizView(
+                (question.id, QuestionView(
                     question=question,
                     prompt=localize.markdown(question.prompt),
                     options={
@@ -184,9 +199,12 @@ class ContentRepository:
                     explanation=question.explanation and localize.markdown(question.explanation),
                     source=sources.get(question.source),
                     source_number=numbers.get(question.source),
-                )
+                    stamp=key,
+                    catalog=catalog,
+                ))
                 for question in (lesson.quiz.questions if lesson.quiz else ())
-            }
+            )
+            views.stamp, views.catalog = key, catalog
             self._quiz_views.put(key, views)
         return views
 

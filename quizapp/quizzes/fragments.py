@@ -31,8 +31,10 @@ def question_field(form, question, view, number, total=None) -> Markup:
     cache = current_app.extensions.get("quizapp.fragments")
     if cache is None or not current_app.config.get("PAGE_CACHE", True) or not is_fresh(field):
         return render(form, question, view, number, total)
-    sources = (question, view, ui_translations())
-    key = (id(question), id(view), id(sources[2]), field_state(field), number, total)
+    # By what the view was rendered from, not by the view object: the repository drops and remakes views
+    # (it keeps a few), and a remade view must find the fields made from its predecessor.
+    sources = (question, view.catalog, ui_translations())
+    key = (id(question), view.stamp, id(sources[2]), field_state(field), number, total)
     html = cache.get(key, sources)
     if html is None:
         html = Markup(render(form, question, view, number, total))

@@ -44,9 +44,10 @@ def option_ids(question: Question, token: str) -> tuple[str, ...]:
     return tuple(option.id for option in display_order(question, token))
 
 
-# Form classes per (questions, localized views): their fields and labels are the same for every attempt in a
-# language, so they are built once per worker; each attempt's option order is applied when a form is bound.
-FORM_CLASSES_MAX = 256
+# Form classes per (questions, what their localized views were rendered from): their fields and labels are
+# the same for every attempt in a language, so they are built once per worker; each attempt's option order is
+# applied when a form is bound.
+FORM_CLASSES_MAX = 128
 _form_classes: OrderedDict = OrderedDict()
 _form_classes_lock = Lock()
 
@@ -59,13 +60,19 @@ def build_form(questions, views, token: str, **kwargs) -> TextForm:
     return form
 
 
-def form_class(questions: tuple, views: dict) -> type:
-    """The form class asking ``questions`` with the labels of ``views`` (the repository's cached, localized
-    quiz view: a new object whenever the course or catalog changes), options in the file's order."""
-    key = (tuple(question.id for question in questions), id(views))
+def form_class(questions: tuple, views) -> type:
+    """The form class asking ``questions`` with the labels of ``views`` (the repository's localized quiz
+    view, ``content.repository.QuizView``), options in the file's order.
+
+    Keyed by the views' stamp, not the views object, so the class outlives the views (the repository keeps
+    only a few) and holds none of them; the questions and catalog it was made from are kept beside it, since
+    the stamp holds their ids and an id is only unique while its object lives.
+    """
+    key = (tuple(question.id for question in questions), views.stamp)
+    sources = (views.catalog, *questions)
     with _form_classes_lock:
         cached = _form_classes.get(key)
-        if cached is not None and cached[0] is views:  # an id is only unique while its object lives
+        if cached is not None and all(a is b for a, b in zip(cached[0], sources, strict=True)):
             _form_classes.move_to_end(key)
             return cached[1]
 
@@ -78,7 +85,7 @@ def form_class(questions: tuple, views: dict) -> type:
         for name, field in widget_for(question).fields(question, inline_html(view.prompt), choices).items():
             setattr(QuizForm, name, field)
     with _form_classes_lock:
-        _form_classes[key] = (views, QuizForm)
+        _form_classes[key] = (sources, QuizForm)
         while len(_form_classes) > FORM_CLASSES_MAX:
             _form_classes.popitem(last=False)
     return QuizForm
