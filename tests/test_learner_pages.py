@@ -132,3 +132,15 @@ def test_two_sessions_of_a_lesson_share_a_skeleton_and_each_page_shows_its_own_s
     assert skeletons(app).hits == hits + 1
     assert f"Session {second_code}" in html and first_code not in html and 'data-etag="&#34;v4&#34;"' in html
     assert without_csrf_token(html) == without_csrf_token(rendered_afresh(app, other, other_page))
+
+
+def test_a_learners_kept_field_is_the_fragment_caches_own_object_not_a_copy(app, teacher):
+    # 1,000 learners of a question in ten languages keep up to 2,048 fields: a copy of each would be megabytes.
+    live, code = create_session(teacher)
+    room = learners(app, code, 6)
+    control(teacher, live, "start")
+    for client, page in room:
+        assert client.get(page).status_code == 200
+    kept = [value for _sources, value in app.extensions["quizapp.learner_fields"]._items.values()]
+    fragments = {id(value) for _sources, value in app.extensions["quizapp.fragments"]._items.values()}
+    assert kept and all(id(field) in fragments for field in kept)

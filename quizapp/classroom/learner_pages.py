@@ -68,11 +68,13 @@ def etag_attribute(etag: str) -> str:
 
 
 def fresh_field(context: dict) -> str | None:
-    """The open question's field as this learner sees it (their option order), or None on other steps."""
+    """The open question's field as this learner sees it (their option order), or None on other steps: the
+    fragment cache's own object (a ``Markup``, so a ``str``), which ``quizapp.learner_fields`` then holds
+    too, rather than a copy of it per kept field."""
     if context["step"] != "question":
         return None
     question = context["question"]
-    return str(question_field(context["form"], question, context["views"][question.id], context["number"], len(context["quiz"].questions)))
+    return question_field(context["form"], question, context["views"][question.id], context["number"], len(context["quiz"].questions))
 
 
 def request_skeleton_key(context: dict, sources: tuple) -> tuple:
