@@ -45,6 +45,23 @@ def test_a_content_catalog_keeps_its_translations_but_not_the_source_texts_every
     assert catalog.get(("c/l", "Sentence number 199")) == "Frase 199" and ("c/l", "Sentence number 200") not in catalog
 
 
+def test_a_ui_catalog_answers_every_gettext_call_and_holds_no_string_per_entry(write_catalog):
+    # The master loads the UI catalogs too: handed-out strings would have their pages copied in every worker.
+    forms = Catalog(locale="es").num_plurals
+    directory = write_catalog("es", "messages", {
+        (None, "Courses"): "Cursos",
+        ("verb", "Open"): "Abrir",
+        (None, ("one answer", "%(count)s answers")): ("una respuesta",) + ("%(count)s respuestas",) * (forms - 1),
+    })
+    translations = safe_ui_translations(directory / "es" / "LC_MESSAGES" / "messages.mo", "es")
+    first, again = translations.gettext("Courses"), translations.gettext("Courses")
+    assert first == again == "Cursos" and first is not again
+    assert translations.pgettext("verb", "Open") == "Abrir" and translations.gettext("Open") == "Open"
+    assert [translations.ngettext("one answer", "%(count)s answers", n) for n in (1, 5)] == ["una respuesta", "%(count)s respuestas"]
+    assert translations.gettext("Not translated") == "Not translated"
+    assert not any("Cursos" in text or "Abrir" in text or "respuesta" in text for text in strings_held_by(translations._catalog))
+
+
 def test_a_plural_ui_translation_with_one_bad_form_shows_the_source_in_every_form(write_catalog, caplog):
     forms = Catalog(locale="es").num_plurals
     bad = ("%(num)s alumno",) + ("<b onclick=x>%(num)s</b> alumnos",) * (forms - 1)
