@@ -274,8 +274,8 @@ class ContentCatalogs:
 
     Read from the ``.mo`` rather than through gettext: content needs to know whether a unit *has* a
     translation (an untranslated one is marked as such), which ``pgettext`` cannot tell from a translation
-    that happens to equal its source. Each catalog is a ``CompiledCatalog``: its translations' bytes and an index, not
-    a string object per entry (see there for why).
+    that happens to equal its source. Each catalog is a ``CompiledCatalog``: its translations' bytes and an
+    index, not a string object per entry (see there for why).
     """
 
     domain = "courses"
@@ -510,9 +510,10 @@ class SharedCatalog:
     The reason is ``CompiledCatalog``'s: gunicorn's master loads every language's UI catalog before forking,
     and a worker that showed pages in a language wrote the reference count of nearly every string of that
     catalog, and so copied its memory pages (the bench's memory per added language: 0.99-1.02 MB with dicts,
-    0.47-0.88 in four runs with this). A look-up finds the key's ``hash`` (cached on a template's literal string)
-    by bisection, compares the key's bytes and decodes a new string: about 0.5 µs instead of a dict's 0.05,
-    a few dozen times for a page rendered anew (pages are mostly served from the page cache).
+    0.47-0.88 in four runs with this). A look-up finds the key's ``hash`` (cached on a template's literal
+    string) by bisection, compares the key's bytes and decodes a new string: about 0.9 µs instead of a
+    dict's 0.04. A Japanese lesson, home, help or quiz page rendered anew makes 27 to 58 look-ups: 25-55 µs
+    of its 1.6-3 ms (and most pages are served from the page cache).
     """
 
     def __init__(self, entries):

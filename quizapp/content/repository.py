@@ -64,8 +64,8 @@ class QuestionView:
     explanation: Localized | None
     source: object | None
     source_number: int | None
-    stamp: tuple = ()
-    catalog: object = None
+    stamp: tuple
+    catalog: object
 
 
 class QuizView(dict):

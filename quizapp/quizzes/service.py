@@ -65,8 +65,8 @@ def form_class(questions: tuple, views) -> type:
     view, ``content.repository.QuizView``), options in the file's order.
 
     Keyed by the views' stamp, not the views object, so the class outlives the views (the repository keeps
-    only a few) and holds none of them; the questions and catalog it was made from are kept beside it, since
-    the stamp holds their ids and an id is only unique while its object lives.
+    only a few) and holds none of them. The catalog and questions it was made from are kept beside it and
+    compared by identity: a reloaded catalog or course file gives new objects under the same ids.
     """
     key = (tuple(question.id for question in questions), views.stamp)
     sources = (views.catalog, *questions)
