@@ -309,7 +309,29 @@ class ContentCatalogs:
 MO_MAGIC = 0x950412DE
 
 
-class CompiledCatalog:
+class PackedCatalog:
+    """What both catalogs held as bytes (``CompiledCatalog``, ``SharedCatalog``) answer besides ``get``: a
+    read-only mapping's ``[]``, ``in`` and ``len``, over their sorted ``_hashes``."""
+
+    _hashes: array
+
+    def get(self, key, default=None):
+        raise NotImplementedError
+
+    def __getitem__(self, key) -> str:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+
+class CompiledCatalog(PackedCatalog):
     """A compiled ``.mo`` catalog, read-only: (context, source) → translation, answered from one ``bytes``
     object holding the translations and sorted arrays of the keys' digests.
 
@@ -330,8 +352,8 @@ class CompiledCatalog:
     """
 
     def __init__(self, data: bytes):
-        self._digests = array("q")  # the first 8 bytes of each key's digest, sorted
-        self._checks = array("q")  # the other 8, in the same order
+        self._hashes = array("q")  # the first half of each key's digest, sorted
+        self._checks = array("q")  # the other half, in the same order
         self._ends = array("q")  # where each translation ends in _text (it starts where the one before ends)
         self._text = b""
         self._charset = "utf-8"
@@ -353,7 +375,7 @@ class CompiledCatalog:
             elif translation and b"\x00" not in key:
                 indexed.append((*_key_digest(key), translation))
         indexed.sort()
-        self._digests.extend(digest for digest, _check, _translation in indexed)
+        self._hashes.extend(digest for digest, _check, _translation in indexed)
         self._checks.extend(check for _digest, check, _translation in indexed)
         self._ends.extend(accumulate(len(translation) for _digest, _check, translation in indexed))
         self._text = b"".join(translation for _digest, _check, translation in indexed)
@@ -361,8 +383,8 @@ class CompiledCatalog:
     def _find(self, key) -> int | None:
         context, source = key
         digest, check = _key_digest((source if context is None else f"{context}\x04{source}").encode(self._charset))
-        position = bisect_left(self._digests, digest)
-        while position < len(self._digests) and self._digests[position] == digest:
+        position = bisect_left(self._hashes, digest)
+        while position < len(self._hashes) and self._hashes[position] == digest:
             if self._checks[position] == check:
                 return position
             position += 1
@@ -376,17 +398,6 @@ class CompiledCatalog:
             return default
         return _span(self._text, self._ends, position).decode(self._charset)
 
-    def __getitem__(self, key) -> str:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __contains__(self, key) -> bool:
-        return self._find(key) is not None
-
-    def __len__(self) -> int:
-        return len(self._digests)
 
 
 def _key_digest(key: bytes) -> tuple[int, int]:
@@ -503,7 +514,7 @@ def safe_ui_translations(path, tag: str) -> Translations:
     return translations
 
 
-class SharedCatalog:
+class SharedCatalog(PackedCatalog):
     """A loaded UI catalog as a read-only mapping from gettext's keys (a message id, or a (message id, plural
     form) pair) to translations, held as two ``bytes`` objects and arrays, not as strings.
 
@@ -533,17 +544,6 @@ class SharedCatalog:
             position += 1
         return default
 
-    def __getitem__(self, key) -> str:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __contains__(self, key) -> bool:
-        return self.get(key) is not None
-
-    def __len__(self) -> int:
-        return len(self._hashes)
 
 
 def _message_key_bytes(key) -> bytes:
