@@ -171,7 +171,7 @@ def new_attempt_page(context: dict, token: str) -> str:
     for number, question in enumerate(questions, 1):
         field = question_field(form, question, views[question.id], number, len(questions))
         kept_fields.put(field_key(key, number, question, token), sources, field)  # the fragment cache's own object
-        fields[f"field{number}"] = str(field)
+        fields[f"field{number}"] = field
     return skeletons.serve(current_app.extensions["quizapp.quiz_pages"], key, sources, token, fields, lambda: render_template("quizzes/quiz.html", **context))
 
 
