@@ -113,21 +113,24 @@ def configure_database(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
-                event.listen(engine, "connect", partial(configure_sqlite_connection, busy_timeout_ms=int(app.config["SQLITE_BUSY_TIMEOUT_MS"])))
+                settings = {"busy_timeout_ms": int(app.config["SQLITE_BUSY_TIMEOUT_MS"]), "synchronous": app.config["SQLITE_SYNCHRONOUS"]}
+                event.listen(engine, "connect", partial(configure_sqlite_connection, **settings))
 
 
-def configure_sqlite_connection(dbapi_connection, connection_record, busy_timeout_ms: int) -> None:
+def configure_sqlite_connection(dbapi_connection, connection_record, busy_timeout_ms: int, synchronous: str) -> None:
     """Set up a new SQLite connection (outside any transaction, where these pragmas work): wait up to
     ``busy_timeout_ms`` for another connection's write, enforce foreign keys, and use write-ahead logging,
     so that reads never block the writer nor the writer the reads (gunicorn's workers and threads each have
     their own connection). The timeout comes first: switching a new file to WAL waits for the others too.
     WAL is a property of the file (kept beside it as -wal and -shm files); for an in-memory database the
-    pragma changes nothing.
+    pragma changes nothing. ``synchronous`` (NORMAL or FULL, checked with the settings; a per-connection
+    setting): see Config.SQLITE_SYNCHRONOUS.
     """
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute(f"PRAGMA synchronous = {synchronous}")
     cursor.close()
 
 

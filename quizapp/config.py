@@ -79,6 +79,14 @@ class DefaultConfig:
     # it fails with "database is locked". Writes take milliseconds and queue one behind another: 200 answers
     # sent at the same moment are all stored (tests/test_sqlite_load.py), within 3 s even at 10 ms per disk sync.
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # On SQLite, when a commit waits for the disk. "NORMAL" (SQLite's advice for WAL mode, and Rails' default):
+    # a commit survives the app, a worker or the whole service being killed, and the file is never corrupted,
+    # but the last few seconds of commits can be lost if the machine itself loses power or crashes, before the
+    # operating system writes them out. "FULL": every commit waits for its own disk sync, which holds the one
+    # write lock for a sync's time, so a class answering at once queues behind the disk (docs/PERFORMANCE.md:
+    # 1,100-1,200 answers a second against 1,650-1,700 with NORMAL on this project's 2-core test machine).
+    # PostgreSQL keeps its own settings (synchronous_commit), which Kizuna does not touch.
+    SQLITE_SYNCHRONOUS = "NORMAL"
 
     # Teacher sign-up: "invite" (an invitation link from `flask teachers invite`) or "open" to anyone.
     TEACHER_SIGNUP = "invite"
@@ -239,6 +247,7 @@ SETTINGS: dict[str, Callable] = {
     "DEFAULT_LANGUAGE": non_empty_string,
     "HELP_STALE_MONTHS": whole_number(1),
     "SQLITE_BUSY_TIMEOUT_MS": whole_number(0),
+    "SQLITE_SYNCHRONOUS": one_of("NORMAL", "FULL"),
     "TEACHER_SIGNUP": one_of("invite", "open"),
     "SESSION_RETENTION_DAYS": whole_number(1),
     "QUIZ_ATTEMPT_RETENTION_DAYS": whole_number(1),

@@ -26,6 +26,7 @@ TYPOS = [
     ("TEACHER_IDLE_MINUTES", "two hours", "a whole number, 1 or more"),
     ("TRUSTED_PROXIES", "yes", "a whole number, 0 or more"),
     ("SQLITE_BUSY_TIMEOUT_MS", "5s", "a whole number, 0 or more"),
+    ("SQLITE_SYNCHRONOUS", "OFF", "'NORMAL' or 'FULL'"),
     ("HELP_STALE_MONTHS", "12 months", "a whole number, 1 or more"),
     ("MAX_CONTENT_LENGTH", "256k", "a whole number, 1 or more, or None"),
     ("PUBLIC_URL", "kizuna.school.example", "an http:// or https:// address"),

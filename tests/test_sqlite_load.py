@@ -53,6 +53,13 @@ def test_every_sqlite_connection_uses_wal_and_waits_for_a_busy_database(make_app
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 1234
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL, the default
+
+
+def test_an_operator_can_make_every_sqlite_commit_wait_for_its_disk_sync(make_app):
+    app = make_app(SQLITE_SYNCHRONOUS="FULL")
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
 
 
 def stored_answers(database) -> int:
