@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_static(app)
     configure_compression(app)
     configure_page_cache(app)
-    configure_classroom_lanes(app)
+    configure_lanes(app)
     configure_proxy(app)
     register_blueprints(app)
     register_health_check(app)
@@ -208,11 +208,13 @@ def configure_page_cache(app: Flask) -> None:
     fragments.init_app(app)
 
 
-def configure_classroom_lanes(app: Flask) -> None:
-    """Learners' live answers, pages and state polls taken in front of Flask (classroom/lanes.py and
-    state_poll.py): in a class, most requests are these."""
+def configure_lanes(app: Flask) -> None:
+    """Learners' live answers, pages and state polls (classroom/lanes.py and state_poll.py: in a class, most
+    requests are these) and whole quizzes sent at once (quizzes/lane.py) taken in front of Flask."""
     from .classroom import lanes, state_poll
+    from .quizzes import lane
 
+    lane.init_app(app)
     lanes.init_app(app)
     state_poll.init_app(app)
 

@@ -30,8 +30,13 @@ LEARNER_COOKIES = (BROWSER_COOKIE, COUNTRY_COOKIE, LANGUAGE_COOKIE)
 
 def remember_own(token: str) -> None:
     """This browser wrote under ``token`` (a quiz attempt, a learner in a session)."""
-    tokens = [known for known in session.get(OWN_TOKENS, []) if known != token]
-    session[OWN_TOKENS] = [*tokens[-(OWN_MAX - 1) :], token]
+    session[OWN_TOKENS] = own_tokens_with(session.get(OWN_TOKENS, []), token)
+
+
+def own_tokens_with(tokens: list, token: str) -> list:
+    """The browser's own tokens once ``token`` is added: the newest last, the oldest dropped past OWN_MAX."""
+    kept = [known for known in tokens if known != token]
+    return [*kept[-(OWN_MAX - 1) :], token]
 
 
 def owns(token: str) -> bool:

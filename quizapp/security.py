@@ -48,11 +48,13 @@ def cookies_secure() -> bool:
     trusted proxy's X-Forwarded-Proto), or the site's public address is https. A classroom served over
     plain HTTP on a LAN keeps working: there a Secure cookie would never come back, and learners' CSRF
     tokens live in the session cookie."""
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
-        return True
-    if str(current_app.config.get("PUBLIC_URL") or "").startswith("https://"):
-        return True
-    return has_request_context() and request.is_secure
+    return cookies_secure_for(current_app.config, has_request_context() and request.is_secure)
+
+
+def cookies_secure_for(config, request_is_secure: bool) -> bool:
+    """``cookies_secure`` for these settings and a request that is (or is not) on HTTPS (the lanes, which
+    answer without a request context, ask it so)."""
+    return bool(config.get("SESSION_COOKIE_SECURE") or str(config.get("PUBLIC_URL") or "").startswith("https://") or request_is_secure)
 
 
 class SessionInterface(SecureCookieSessionInterface):

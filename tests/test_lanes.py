@@ -80,7 +80,7 @@ def token_of(page: str) -> str:
     return page.rstrip("/").rsplit("/", 1)[1]
 
 
-SAME_HEADERS = ("Location", "Content-Type", "Content-Length", "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy")
+SAME_HEADERS = ("Location", "Content-Type", "Content-Length", "Vary", "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy")
 
 
 def test_each_answer_is_taken_in_front_of_flask_with_flasks_response_and_row(app):

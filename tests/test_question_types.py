@@ -120,36 +120,48 @@ def test_a_type_adds_up_answers_for_reports_and_stats():
     assert summary.counts is None and summary.fully_right == 1
 
 
-def test_the_answer_lane_stores_what_the_validated_form_gives_for_every_shipped_question(make_app):
-    """classroom/lanes.py stores ``answer_from_values`` without building a form: for every question of the
-    shipped courses, and each option sent alone, it is what the validated WTForms form gives (or None, so
-    the answer goes to Flask); the types whose values need no form always give one."""
+def test_the_lanes_store_what_the_validated_form_gives_for_every_shipped_question(make_app):
+    """classroom/lanes.py stores ``answer_from_values`` and quizzes/lane.py ``given_from_values`` without
+    building a form: for every question of the shipped courses, sent its right answer, each option alone,
+    each step twice, a reflection kept or not, blank or over its length, they are what the validated WTForms
+    form gives (or None, so the request goes to Flask); the types whose values need no form always give one."""
     from werkzeug.datastructures import MultiDict
 
     from quizapp.content_access import content
     from quizapp.i18n import current_language
+    from quizapp.questions.opinion import REFLECTION_MAX
     from quizapp.quizzes import service
-    from quizapp.quizzes.widgets import field_name, widget_for
+    from quizapp.quizzes.widgets import field_name, save_field_name, widget_for
     from quizapp.testing import right_answer_form
 
     app = make_app(WTF_CSRF_ENABLED=False)
-    taken = set()
+    taken, given_taken = set(), set()
     with app.test_request_context("/en/"):
         for course in content().courses():
             for lesson in course.lessons:
                 for question in lesson.quiz.questions if lesson.quiz else ():
                     views = content().quiz_view(course, lesson, current_language())
-                    sent = [right_answer_form(question)] + [{field_name(question): option.id} for option in question.options]
+                    name = field_name(question)
+                    sent = [right_answer_form(question)] + [{name: option.id} for option in question.options]
+                    sent += [{name: [option.id for option in question.options[:-1]] + [question.options[0].id]}] if question.options else []
+                    if question.type == "reflection":
+                        keep = save_field_name(question)
+                        sent += [{name: " My thought \r\n", keep: "y"}, {name: "My thought"}, {name: "  ", keep: "y"}, {keep: "y"}, {name: "x" * (REFLECTION_MAX + 1), keep: "y"}]
                     for data in sent:
                         formdata = MultiDict([(name, value) for name, values in data.items() for value in (values if isinstance(values, list) else [values])])
                         if service.tampered([question], formdata):
                             continue
                         form = service.build_form([question], views, "a-token-of-16-chars", formdata=formdata)
-                        lane = widget_for(question).answer_from_values(question, formdata.getlist(field_name(question)))
+                        lane = widget_for(question).answer_from_values(question, formdata.getlist(name))
+                        given = widget_for(question).given_from_values(question, formdata)
                         if form.validate():
                             assert lane is None or lane[0] == widget_for(question).given(form, question)[0], (question.id, data)
+                            assert given is None or given == widget_for(question).given(form, question), (question.id, data)
                         else:
-                            assert lane is None, (question.id, data)
+                            assert lane is None and given is None, (question.id, data)
                         if lane is not None:
                             taken.add(question.type)
-    assert taken == {"single", "multiple", "myth_fact", "likert"}
+                        if given is not None:
+                            given_taken.add(question.type)
+    assert taken == {"single", "multiple", "myth_fact", "likert", "ordering"}
+    assert given_taken == taken | {"reflection"}

@@ -5,6 +5,7 @@ seconds and loads the "answered" page; in a burst of thirty-three classes these 
 server's work, and through Flask each costs several times what its real work does (the request context,
 the session and CSRF hooks, WTForms, the ORM, the template). Each lane does only that work, and only for the
 ordinary case; anything else goes on to Flask, which answers it as it always has (learner_routes.py).
+What every lane shares (the session cookie, the CSRF check, the 303) is in quizapp/lanes.py.
 
 **The answer** (``AnswerLane``, POST ``/<lang>/s/<token>``): the form is parsed, its CSRF token checked as
 Flask-WTF checks it (signed, fresh, the one in the visitor's session cookie, and on HTTPS a referrer from
@@ -12,8 +13,8 @@ this host), the learner and their session read in one Core query, the answer che
 check it, stored with ``INSERT … ON CONFLICT DO NOTHING`` and committed on the same connection, and the
 learner sent back to their page with the 303 Flask would send. Left to Flask: a survey, a self-paced
 session, a learner taken out, a question that is not the open one, an answer already given, a revealed
-question, an empty or tampered answer, a question type whose answer needs the form (an ordering, a
-reflection), a missing or bad CSRF token. Falling through is always safe: nothing is stored until the last
+question, an empty or tampered answer, an answer only the form can judge (a reflection, an ordering with
+a step used twice), a missing or bad CSRF token. Falling through is always safe: nothing is stored until the last
 step, and the unique index never stores an answer twice, so Flask finds it answered and redirects.
 
 **The page** (``LearnerPageLane``, GET ``/<lang>/s/<token>``): the steps every learner of a lesson sees
@@ -28,29 +29,25 @@ results, self-paced sessions, a page with a form for a session cookie without a 
 and sets the cookie), a flashed message.
 
 Both lanes leave a request to Flask when it would set a cookie (no language cookie for this language yet),
-when the course files are watched (debug), when pages are not cached or CSRF is off, and on any database
-error (Flask retries after a dropped connection, or answers 503).
+when the course files are watched (debug), when pages are not cached or CSRF is off, when Flask checks the
+Host against TRUSTED_HOSTS, and on any database error (Flask retries after a dropped connection, or answers
+503).
 """
 
 import gzip
-import hmac
-import io
 import re
-from urllib.parse import parse_qsl
 
-from flask_wtf.csrf import same_origin
-from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.datastructures import LanguageAccept, MultiDict
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
-from werkzeug.utils import redirect
 from werkzeug.wsgi import get_host
 
 from ..database import READS, insert_once
 from ..help.choice import country_in_headers
 from ..help.countries import country_names
-from ..i18n import LANGUAGE_COOKIE, traditional_chinese_wanted
+from ..i18n import traditional_chinese_wanted
+from ..lanes import Lane, SeeOther, parse_form, read_body
 from ..questions import QUESTION_TYPES
 from ..quizzes.service import tampered
 from ..quizzes.widgets import field_name, widget_for
@@ -61,8 +58,6 @@ from .learner_pages import etag_attribute, field_key, skeleton_key
 from .models import ClassSession, Participant, SessionAnswer
 
 LEARNER_PATH = re.compile(r"^/([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)/s/([A-Za-z0-9_-]{16,32})$")  # /<lang>/s/<token>
-# A learner's answer form is well under a kilobyte; a bigger body is Flask's to judge (and to refuse).
-MAX_BODY = 16 * 1024
 
 ANSWERING = (
     select(
@@ -107,47 +102,12 @@ LEARNER_PAGE = (
 )
 
 
-class Lane:
-    """What both lanes share: when they may act, the visitor's session cookie and CSRF tokens."""
-
-    def __init__(self, app, wsgi_app):
-        self.app = app
-        self.wsgi_app = wsgi_app
-        config = app.config
-        self.csrf_tokens = URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, salt="wtf-csrf-token")
-        self.csrf_field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        self.csrf_seconds = config.get("WTF_CSRF_TIME_LIMIT", 3600)
-
-    def usable(self) -> bool:
-        repository = self.app.extensions.get("quizapp.content")
-        return repository is not None and not repository.watch and self.app.config.get("WTF_CSRF_ENABLED", True)
-
-    def language(self, tag: str, cookies):
-        """The page's language, when Flask would not set the language cookie on its answer; else None."""
-        language = self.app.extensions["quizapp.languages"].get(tag)
-        if language is None or (language.offered and cookies.get(LANGUAGE_COOKIE) != tag):
-            return None
-        return language
-
-    def session(self, cookies) -> dict | None:
-        """The visitor's signed session cookie, read as Flask reads it; None when missing or not valid."""
-        value = cookies.get(self.app.config["SESSION_COOKIE_NAME"])
-        serializer = self.app.session_interface.get_signing_serializer(self.app)
-        if not value or serializer is None:
-            return None
-        try:
-            data = serializer.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
-        except BadData:
-            return None
-        return data if isinstance(data, dict) else None
-
-
 class AnswerLane(Lane):
     """WSGI middleware taking ordinary live answers (see the module doc)."""
 
     def __init__(self, app, wsgi_app):
         super().__init__(app, wsgi_app)
-        self.headers = [("Vary", "Cookie"), *SECURITY_HEADERS.items()]
+        self.see_other = SeeOther([("Vary", "Cookie, Accept-Language, Accept-Encoding"), *SECURITY_HEADERS.items()])  # as the route says
 
     def __call__(self, environ, start_response):
         match = LEARNER_PATH.match(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "POST" else None
@@ -155,42 +115,21 @@ class AnswerLane(Lane):
             return self.wsgi_app(environ, start_response)
         body = read_body(environ)
         if body is not None and self.take(environ, match[1], match[2], body):
-            response = redirect(f"{environ.get('SCRIPT_NAME', '')}/{match[1]}/s/{match[2]}", code=303)
-            response.headers.extend(self.headers)
-            return response(environ, start_response)
+            return self.see_other(f"{environ.get('SCRIPT_NAME', '')}/{match[1]}/s/{match[2]}", start_response)
         return self.wsgi_app(environ, start_response)
 
     def take(self, environ, tag: str, token: str, body: bytes) -> bool:
         """True once the answer stands; False to let Flask answer the request."""
-        try:
-            form = MultiDict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-        except (UnicodeDecodeError, ValueError):
+        form = parse_form(body)
+        if form is None:
             return False
         cookies = parse_cookie(environ)
-        if "phase" in form or self.language(tag, cookies) is None or not self.csrf_valid(environ, form, cookies):
+        if "phase" in form or self.language(tag, cookies) is None or not self.csrf_valid(environ, form, self.session(cookies)):
             return False
         try:
             return self.store(token, form)
         except SQLAlchemyError:
             return False
-
-    def csrf_valid(self, environ, form, cookies) -> bool:
-        """Flask-WTF's check (flask_wtf.csrf.CSRFProtect.protect), for a token sent in the form."""
-        session = self.session(cookies)
-        expected = session.get(self.csrf_field) if session else None
-        sent = form.get(self.csrf_field)
-        if not isinstance(expected, str) or not expected or not sent:
-            return False
-        try:
-            signed = self.csrf_tokens.loads(sent, max_age=self.csrf_seconds)
-        except BadData:
-            return False
-        if not isinstance(signed, str) or not hmac.compare_digest(expected, signed):
-            return False
-        if environ.get("wsgi.url_scheme") == "https" and self.app.config.get("WTF_CSRF_SSL_STRICT", True):
-            referrer = environ.get("HTTP_REFERER")
-            return bool(referrer) and same_origin(referrer, f"https://{get_host(environ)}/")
-        return True
 
     def store(self, token: str, form) -> bool:
         """Read the learner, check the answer as the route would, store it; False for anything else."""
@@ -258,7 +197,7 @@ class LearnerPageLane(Lane):
         cookies = parse_cookie(environ)
         language = self.language(tag, cookies)
         session = self.session(cookies) or {}
-        if language is None or "_flashes" in session or self.app.config.get("TRUSTED_HOSTS"):
+        if language is None or "_flashes" in session:
             return None
         try:
             found = self.shared_step(token, tag)
@@ -272,7 +211,19 @@ class LearnerPageLane(Lane):
         countries = country_names(language.locale)
         accepted = [value for value, _quality in parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)]
         country = row.country if row.country in countries else country_in_headers(cookies, accepted, countries)
-        key = skeleton_key(row.course_id, row.lesson_id, step, question, number, language, sources, country, traditional_chinese_wanted(language, accepted), get_host(environ), environ.get("SCRIPT_NAME", "").rstrip("/"))
+        key = skeleton_key(
+            row.course_id,
+            row.lesson_id,
+            step,
+            question,
+            number,
+            language,
+            sources,
+            country,
+            traditional_chinese_wanted(language, accepted),
+            get_host(environ),
+            environ.get("SCRIPT_NAME", "").rstrip("/"),
+        )
         field = ""
         if step == "question":  # first: what sends the learner to Flask anyway, before a look at the skeleton
             if not session.get(self.csrf_field):
@@ -325,21 +276,6 @@ def open_question(app, course_id: str, lesson_id: str, index: int):
     lesson = course.lesson(lesson_id) if course is not None else None
     quiz = lesson.quiz if lesson is not None else None
     return quiz.questions[index] if quiz is not None and 0 <= index < len(quiz.questions) else None
-
-
-def read_body(environ) -> bytes | None:
-    """The request's form body, put back for Flask to read again; None for anything but a small form."""
-    if environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
-        return None
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or "")
-    except ValueError:
-        return None
-    if not 0 < length <= MAX_BODY:
-        return None
-    body = environ["wsgi.input"].read(length)
-    environ["wsgi.input"] = io.BytesIO(body)
-    return body
 
 
 def init_app(app) -> None:

@@ -117,11 +117,12 @@ class GivenAnswer:
 
 def answers_from(form, questions) -> list[GivenAnswer]:
     """Score every answered question of a validated form."""
-    given = []
-    for question in questions:
-        value, text = widget_for(question).given(form, question)
-        given.append(GivenAnswer(question.id, value, QUESTION_TYPES[question.type].score(question, value), text))
-    return given
+    return [given_answer(question, *widget_for(question).given(form, question)) for question in questions]
+
+
+def given_answer(question, value, text: str | None) -> GivenAnswer:
+    """``value`` (and the learner's text to keep) as the answer to ``question``, scored."""
+    return GivenAnswer(question.id, value, QUESTION_TYPES[question.type].score(question, value), text)
 
 
 def find_attempt(token: str) -> QuizAttempt | None:
@@ -158,16 +159,22 @@ def record_attempt(token, course, lesson, language, answers) -> bool:
     """Store a whole attempt at once (feedback at the end): the attempt and its answers in one transaction,
     read back from nowhere. False if this token has an attempt already (a resent or double-clicked form, or
     both at the same moment): the first one stands, and nothing new is stored."""
+    return store_attempt(db.session, db.session.get_bind().dialect.name, token, course, lesson, language, answers)
+
+
+def store_attempt(transaction, dialect_name: str, token, course, lesson, language, answers) -> bool:
+    """``record_attempt`` in ``transaction``: the ORM session (the route) or a Core connection (the whole-quiz
+    lane, quizzes/lane.py), which run these Core statements, commit and roll back alike."""
     now = utcnow()
     scores = {answer.question_id: answer.score for answer in answers}
     attempt = {"token": token, "course_id": course.id, "lesson_id": lesson.id, "language": language, "started_at": now, "completed_at": now, "score": average_score(lesson.quiz, scores)}
-    attempt_id = db.session.execute(insert_once(QuizAttempt, returning="id"), attempt).scalar()
+    attempt_id = transaction.execute(insert_once(QuizAttempt, dialect_name, returning="id"), attempt).scalar()
     if attempt_id is None:
-        db.session.rollback()
+        transaction.rollback()
         return False
     if answers:
-        db.session.execute(QuizAnswer.__table__.insert(), [answer_row(attempt_id, answer, now) for answer in answers])
-    db.session.commit()
+        transaction.execute(QuizAnswer.__table__.insert(), [answer_row(attempt_id, answer, now) for answer in answers])
+    transaction.commit()
     return True
 
 

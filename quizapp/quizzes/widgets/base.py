@@ -75,6 +75,13 @@ class Widget:
         empty answer and its error message, a learner's own text): the request then goes through Flask."""
         return None
 
+    def given_from_values(self, question: Question, formdata) -> tuple | None:
+        """What ``given`` makes of a validated form, (the answer, the text to keep or None), made from an
+        untampered form's fields without the form (quizzes/lane.py); None when only the form can judge them
+        (the request then goes through Flask, which shows the error)."""
+        answer = self.answer_from_values(question, formdata.getlist(field_name(question)))
+        return None if answer is None else (answer[0], None)
+
     def fixed_label(self, option_id: str):
         """The label of an option that has no text in the quiz file (myth or fact); None for the others."""
         return None

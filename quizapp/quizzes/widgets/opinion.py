@@ -44,7 +44,18 @@ class ReflectionWidget(Widget):
         return super().tampered(question, formdata) or formdata.getlist(save_field_name(question)) not in ([], ["y"])
 
     def given(self, form, question):
-        data = form[field_name(question)].data
-        keep = form[save_field_name(question)].data
-        text = data.strip() if keep and data and data.strip() else None
-        return self.definition.answer(data), text
+        return self.definition.answer(form[field_name(question)].data), kept_text(form[field_name(question)].data, form[save_field_name(question)].data)
+
+    def given_from_values(self, question, formdata):
+        # The text area's data is its first value (None when not sent); the consent box's is whether it was
+        # sent ("y", the only value an untampered form has). Over the length, the form says why.
+        values = formdata.getlist(field_name(question))
+        data = values[0] if values else None
+        if data and data.strip() and len(data) > REFLECTION_MAX:
+            return None
+        return self.definition.answer(data), kept_text(data, bool(formdata.getlist(save_field_name(question))))
+
+
+def kept_text(data: str | None, keep: bool) -> str | None:
+    """The learner's reflection as kept: only with their consent, and only if it says something."""
+    return data.strip() if keep and data and data.strip() else None

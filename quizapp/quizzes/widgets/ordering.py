@@ -38,6 +38,10 @@ class OrderingWidget(Widget):
     def field(self, question, prompt, choices):
         return OrderingField(prompt, items=choices)
 
+    def answer_from_values(self, question, values):
+        # Untampered, the values are item ids, one per position: the field's data when each item has one.
+        return (self.definition.answer(values),) if sorted(values) == sorted(option.id for option in question.options) else None
+
     def apply_order(self, field, order):
         """The items in this attempt's order, and the selects preset to it unless the learner sent theirs."""
         position = {item_id: index for index, item_id in enumerate(order)}
