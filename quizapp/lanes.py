@@ -12,13 +12,15 @@ and written as Flask reads and writes it, the CSRF check as Flask-WTF makes it, 
 303 that Flask's routes answer with.
 """
 
+import functools
 import hmac
 import io
 from urllib.parse import parse_qsl
 
 from flask.sessions import SecureCookieSession
 from flask_wtf.csrf import same_origin
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import want_bytes
 from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import dump_cookie
@@ -40,7 +42,7 @@ class Lane:
         self.app = app
         self.wsgi_app = wsgi_app
         config = app.config
-        self.csrf_tokens = URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, salt="wtf-csrf-token")
+        self.csrf_tokens = URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, salt="wtf-csrf-token", signer=KeyOnceSigner)
         self.csrf_field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         self.csrf_seconds = config.get("WTF_CSRF_TIME_LIMIT", 3600)
         self._session_serializer = (None, None)
@@ -64,7 +66,10 @@ class Lane:
         makes one per request)."""
         keys = (self.app.secret_key, tuple(self.app.config.get("SECRET_KEY_FALLBACKS") or ()))
         if self._session_serializer[0] != keys:
-            self._session_serializer = (keys, self.app.session_interface.get_signing_serializer(self.app))
+            serializer = self.app.session_interface.get_signing_serializer(self.app)
+            if serializer is not None:
+                serializer.signer = KeyOnceSigner  # the signer it makes for each cookie, with the same settings
+            self._session_serializer = (keys, serializer)
         return self._session_serializer[1]
 
     def session(self, cookies) -> dict | None:
@@ -115,6 +120,21 @@ class Lane:
         return True
 
 
+class KeyOnceSigner(TimestampSigner):
+    """itsdangerous' TimestampSigner deriving each key once per process: it derives it (an HMAC) for every
+    signature made or checked, and a serializer makes a new signer for each. Same keys, same signatures
+    (the lanes' tests check Flask and Flask-WTF accept what the lanes sign, and the other way round)."""
+
+    def derive_key(self, secret_key=None) -> bytes:
+        secret_key = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        return derived_key(secret_key, self.salt, self.key_derivation, self.digest_method)
+
+
+@functools.lru_cache(maxsize=16)
+def derived_key(secret_key: bytes, salt: bytes, key_derivation: str, digest_method) -> bytes:
+    return TimestampSigner(secret_key, salt=salt, key_derivation=key_derivation, digest_method=digest_method).derive_key()
+
+
 class SeeOther:
     """The 303 that Flask's routes answer with (Werkzeug's ``redirect``), made once with a placeholder for
     its address and filled in for each request: building a Response and its Headers for each cost a quarter
@@ -138,15 +158,16 @@ class SeeOther:
         return [body]
 
 
-def read_body(environ) -> bytes | None:
-    """The request's form body, put back for Flask to read again; None for anything but a small form."""
+def read_body(environ, max_content_length: int | None = None) -> bytes | None:
+    """The request's form body, put back for Flask to read again; None for anything but a small form, or a
+    body over the app's MAX_CONTENT_LENGTH (Flask refuses it)."""
     if environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
         return None
     try:
         length = int(environ.get("CONTENT_LENGTH") or "")
     except ValueError:
         return None
-    if not 0 < length <= MAX_BODY:
+    if not 0 < length <= min(MAX_BODY, max_content_length or MAX_BODY):
         return None
     body = environ["wsgi.input"].read(length)
     environ["wsgi.input"] = io.BytesIO(body)

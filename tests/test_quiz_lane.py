@@ -136,3 +136,11 @@ def test_on_https_the_lanes_session_cookie_is_secure_as_flasks(app):
     response = client.post(page, data=dict(FULL_ANSWERS, csrf_token=csrf), **base)
     assert response.status_code == 303 and reached.count == 0
     assert "; Secure" in response.headers["Set-Cookie"]
+
+
+def test_a_body_over_the_apps_limit_is_refused_by_flask_not_stored_by_the_lane(make_app):
+    app = make_app(COURSES_DIR=str(DATA / "courses"), MAX_CONTENT_LENGTH=200)
+    client, page, csrf = learner(app)
+    reached = FlaskRequests(app)
+    assert client.post(page, data=dict(FULL_ANSWERS, csrf_token=csrf)).status_code == 413
+    assert reached.count == 1 and counts(app) == (0, 0)

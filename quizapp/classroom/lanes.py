@@ -113,7 +113,7 @@ class AnswerLane(Lane):
         match = LEARNER_PATH.match(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "POST" else None
         if match is None or not self.usable():
             return self.wsgi_app(environ, start_response)
-        body = read_body(environ)
+        body = read_body(environ, self.app.config.get("MAX_CONTENT_LENGTH"))
         if body is not None and self.take(environ, match[1], match[2], body):
             return self.see_other(f"{environ.get('SCRIPT_NAME', '')}/{match[1]}/s/{match[2]}", start_response)
         return self.wsgi_app(environ, start_response)

@@ -48,7 +48,7 @@ class WholeQuizLane(Lane):
         match = QUIZ_PATH.match(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "POST" else None
         if match is None or not TOKEN_PATTERN.match(match[4]) or not self.usable():
             return self.wsgi_app(environ, start_response)
-        body = read_body(environ)
+        body = read_body(environ, self.app.config.get("MAX_CONTENT_LENGTH"))
         session = self.take(environ, *match.groups(), body) if body is not None else None
         if session is None:
             return self.wsgi_app(environ, start_response)

@@ -162,6 +162,10 @@ def record_attempt(token, course, lesson, language, answers) -> bool:
     return store_attempt(db.session, db.session.get_bind().dialect.name, token, course, lesson, language, answers)
 
 
+# Built once: a statement's cache key is computed anew for each new statement object.
+INSERT_ANSWERS = QuizAnswer.__table__.insert()
+
+
 def store_attempt(transaction, dialect_name: str, token, course, lesson, language, answers) -> bool:
     """``record_attempt`` in ``transaction``: the ORM session (the route) or a Core connection (the whole-quiz
     lane, quizzes/lane.py), which run these Core statements, commit and roll back alike."""
@@ -173,7 +177,7 @@ def store_attempt(transaction, dialect_name: str, token, course, lesson, languag
         transaction.rollback()
         return False
     if answers:
-        transaction.execute(QuizAnswer.__table__.insert(), [answer_row(attempt_id, answer, now) for answer in answers])
+        transaction.execute(INSERT_ANSWERS, [answer_row(attempt_id, answer, now) for answer in answers])
     transaction.commit()
     return True
 
