@@ -17,6 +17,7 @@ from quizapp.i18n import LANGUAGE_COOKIE
 
 from .classroom_helpers import control, create_session, join, live_room, login, make_teacher
 from .postgres import statement_log
+from .support import another_process_holding, still_running_after
 from .test_classroom import QUIZ
 from .test_learner_pages import without_csrf_token as same_but_csrf
 from .test_quizzes import right_answers
@@ -262,3 +263,18 @@ def test_on_postgresql_a_lane_answer_is_two_round_trips_and_a_lane_page_one(make
     assert statements_during(lambda: learner.get(page)) == ["SELECT"]
     assert statements_during(lambda: answer(learner, page, QUIZ.questions[0], csrf)) == ["SELECT", "INSERT"]
     assert len(rows(app)) == 1
+
+
+def test_on_sqlite_an_answer_waits_for_its_write_turn_and_is_then_stored(make_app):
+    """While another process (another gunicorn worker) has the lanes' write turn, the answer's INSERT waits
+    for it; it is stored, once, when the turn is free."""
+    app = make_app()
+    make_teacher(app)
+    _teacher, _live, [(learner, page)] = classroom(app, learners=1)
+    question, csrf = QUIZ.questions[0], csrf_of(learner, page)
+    with app.app_context():
+        lock_path = db.engine.url.database + ".lock"
+    with another_process_holding(lock_path):
+        waiting, outcome = still_running_after(0.5, lambda: answer(learner, page, question, csrf).status_code)
+        assert waiting and rows(app) == {}
+    assert outcome() == 303 and len(rows(app)) == 1

@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.i18n import LANGUAGE_COOKIE
 from quizapp.quizzes.models import QuizAnswer, QuizAttempt
 
-from .support import DATA
+from .support import DATA, another_process_holding, still_running_after
 from .test_lanes import SAME_HEADERS, FlaskRequests, csrf_of
 from .test_quizzes import FIRST, FULL_ANSWERS, SECOND, start
 
@@ -144,3 +144,26 @@ def test_a_body_over_the_apps_limit_is_refused_by_flask_not_stored_by_the_lane(m
     reached = FlaskRequests(app)
     assert client.post(page, data=dict(FULL_ANSWERS, csrf_token=csrf)).status_code == 413
     assert reached.count == 1 and counts(app) == (0, 0)
+
+
+def test_on_sqlite_the_lane_waits_for_its_write_turn_and_then_stores(make_app, tmp_path):
+    """While another process (another gunicorn worker) has the write turn, the lane's transaction waits for
+    it instead of sleeping in SQLite's busy handler; it is stored once the turn is free."""
+    app = make_app(COURSES_DIR=str(DATA / "courses"))
+    client, page, csrf = learner(app)
+    with app.app_context():
+        lock_path = db.engine.url.database + ".lock"
+    with another_process_holding(lock_path):
+        waiting, outcome = still_running_after(0.5, lambda: client.post(page, data=dict(FULL_ANSWERS, csrf_token=csrf)).status_code)
+        assert waiting and counts(app) == (0, 0)
+    assert outcome() == 303 and counts(app) == (1, 6)
+
+
+def test_write_turns_are_for_a_sqlite_file_only(make_app, postgres):
+    from sqlalchemy import create_engine
+
+    from quizapp.lanes import WriteTurns
+
+    assert isinstance(WriteTurns.for_engine(create_engine("sqlite:////tmp/kizuna.sqlite")), WriteTurns)
+    for url in ("sqlite://", "sqlite:///:memory:", postgres.new_database()):
+        assert not isinstance(WriteTurns.for_engine(create_engine(url)), WriteTurns), url

@@ -47,7 +47,7 @@ from ..database import READS, insert_once
 from ..help.choice import country_in_headers
 from ..help.countries import country_names
 from ..i18n import traditional_chinese_wanted
-from ..lanes import Lane, SeeOther, parse_form, read_body
+from ..lanes import Lane, SeeOther, WriteTurns, parse_form, read_body
 from ..questions import QUESTION_TYPES
 from ..quizzes.service import tampered
 from ..quizzes.widgets import field_name, widget_for
@@ -108,6 +108,7 @@ class AnswerLane(Lane):
     def __init__(self, app, wsgi_app):
         super().__init__(app, wsgi_app)
         self.see_other = SeeOther([("Vary", "Cookie, Accept-Language, Accept-Encoding"), *SECURITY_HEADERS.items()])  # as the route says
+        self.write_turns = WriteTurns.for_engine(app.extensions[READS])
 
     def __call__(self, environ, start_response):
         match = LEARNER_PATH.match(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "POST" else None
@@ -162,8 +163,9 @@ class AnswerLane(Lane):
             }
             # Stored now, or by a resend that won the race (the unique index keeps the first): either way the
             # learner's answer stands and Flask would redirect them to their page, as here.
-            connection.execute(insert_once(SessionAnswer, engine.dialect.name), row)
-            connection.commit()
+            with self.write_turns:
+                connection.execute(insert_once(SessionAnswer, engine.dialect.name), row)
+                connection.commit()
         return True
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import parse_cookie
 
 from ..extensions import db
-from ..lanes import Lane, SeeOther, parse_form, read_body
+from ..lanes import Lane, SeeOther, WriteTurns, parse_form, read_body
 from ..privacy import DONE_LESSONS, OWN_TOKENS, own_tokens_with
 from ..security import SECURITY_HEADERS
 from ..web import TOKEN_PATTERN
@@ -43,6 +43,7 @@ class WholeQuizLane(Lane):
         self.learner_keys = {self.csrf_field, OWN_TOKENS, DONE_LESSONS, "_fresh"}
         with app.app_context():
             self.engine = db.engine  # not the reads engine: the attempt and its answers are one transaction
+        self.write_turns = WriteTurns.for_engine(self.engine)
 
     def __call__(self, environ, start_response):
         match = QUIZ_PATH.match(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "POST" else None
@@ -75,7 +76,7 @@ class WholeQuizLane(Lane):
             return None
         answers = [service.given_answer(question, *answer) for question, answer in zip(quiz.questions, given, strict=True)]
         try:
-            with self.engine.connect() as connection:
+            with self.write_turns, self.engine.connect() as connection:
                 if not service.store_attempt(connection, self.engine.dialect.name, token, course, lesson, language.tag, answers):
                     return None
         except SQLAlchemyError:
