@@ -17,6 +17,7 @@ import fcntl
 import functools
 import hmac
 import io
+import logging
 import os
 import threading
 from urllib.parse import parse_qsl
@@ -34,6 +35,8 @@ from werkzeug.wsgi import get_host
 
 from .i18n import LANGUAGE_COOKIE
 from .security import cookies_secure_for
+
+log = logging.getLogger(__name__)
 
 # A form a lane takes is well under a kilobyte or two; a bigger body is Flask's to judge (and to refuse).
 MAX_BODY = 16 * 1024
@@ -154,17 +157,28 @@ class WriteTurns:
         self._thread_lock.acquire()
         try:
             if self._pid != os.getpid():
-                self._fd, self._pid = os.open(self.lock_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600), os.getpid()
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+                self._fd, self._pid = self._open(), os.getpid()
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
         except BaseException:
             self._thread_lock.release()
             raise
 
     def __exit__(self, *exc_info):
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()
+
+    def _open(self) -> int | None:
+        """The lock file, opened for this process; None if it cannot be (the writes then meet in SQLite's busy
+        handler, as Flask's do: slower, never lost)."""
+        try:
+            return os.open(self.lock_path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as error:
+            log.warning("cannot open %s (%s): SQLite's own locking only", self.lock_path, error.strerror)
+            return None
 
     def __del__(self):
         if self._fd is not None and self._pid == os.getpid():
