@@ -428,3 +428,42 @@ def test_behind_a_proxy_the_rate_limit_is_per_forwarded_client(make_app):
         client.post("/en/join", data={"code": "AAAAAA"}, environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.1"})
     assert client.post("/en/join", data={"code": "AAAAAA"}, environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
     assert client.post("/en/join", data={"code": "AAAAAA"}, environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 422
+
+
+def test_the_learners_page_and_the_projector_render_the_lessons_title_without_rendering_the_lesson(make_app, monkeypatch):
+    """A worker keeps few whole lesson views (content/repository.py); the live screens of many classes must
+    not render whole lessons to show their titles. Only the console, which shows the notes, asks for a view."""
+    from quizapp.content.repository import ContentRepository
+
+    from .classroom_helpers import live_room, make_teacher
+
+    app = make_app(WTF_CSRF_ENABLED=False)  # no lanes: Flask renders every page here
+    make_teacher(app)
+    teacher, live, [(learner, page)] = live_room(app, 1)
+    projector = re.search(r'href="([^"]*/show/[^"]+)"', teacher.get(live).get_data(as_text=True)).group(1)
+    views = []
+    real_lesson_view = ContentRepository.lesson_view
+    monkeypatch.setattr(ContentRepository, "lesson_view", lambda self, *args: views.append(args) or real_lesson_view(self, *args))
+    for client, path in ((learner, page), (app.test_client(), projector)):
+        html = client.get(path).get_data(as_text=True)
+        assert re.search(r"<h1[^>]*>What is hikikomori\?", html), path
+    assert views == []
+    console = teacher.get(live).get_data(as_text=True)
+    assert "Facilitator notes" in console and len(views) == 1
+
+
+def test_a_lessons_title_alone_is_its_views_title_in_every_language(make_app):
+    from quizapp.content_access import content
+    from quizapp.i18n import languages
+
+    from .support import SHIPPED
+
+    app = make_app()
+    with app.test_request_context("/en/"):
+        repository = content()
+        for course in repository.courses():
+            for lesson in course.lessons:
+                for tag in SHIPPED:
+                    language = languages()[tag]
+                    title = repository.lesson_title(course, lesson, language)  # made alone: no view kept yet
+                    assert title == repository.lesson_view(course, lesson, language).title, (lesson.id, tag)

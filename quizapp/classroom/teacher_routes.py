@@ -116,6 +116,7 @@ def console_context(session):
         "form": ControlForm(version=session.version),
         "projector_url": url_for("projector.view", token=service.projector_token(session)),
         "capacity": current_app.config["SESSION_MAX_PARTICIPANTS"],
+        "lesson_notes": content().lesson_view(context["course"], context["lesson"], current_language()).notes,
     }
 
 

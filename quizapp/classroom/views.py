@@ -41,7 +41,9 @@ def session_context(session) -> dict:
         "session": session,
         "course": course,
         "lesson": lesson,
-        "lesson_view": content().lesson_view(course, lesson, language),
+        # The title alone: the learner's page and the projector show no more of the lesson (the console
+        # adds the notes), and a whole view is rendered anew once a worker's few kept views are taken.
+        "lesson_title": content().lesson_title(course, lesson, language),
         "quiz": lesson.quiz,
         "views": views_in(course, lesson, language.tag),
         "survey": survey_of(session),

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # quiz) finds them again.
 MAX_LESSON_VIEWS = 16
 MAX_QUIZ_VIEWS = 32
+# The live screens show a lesson by its title alone: a few hundred bytes each, kept for many more lessons and
+# languages than whole views, so a worker serving many classes at once does not render whole lessons for them.
+MAX_LESSON_TITLES = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,7 @@ class ContentRepository:
         self._library = None
         self._lesson_views = LRU(MAX_LESSON_VIEWS)
         self._quiz_views = LRU(MAX_QUIZ_VIEWS)
+        self._lesson_titles = LRU(MAX_LESSON_TITLES)
         self._uses_roles: dict = {}  # per lesson: whether it names help entries by role (so by country)
         self._complete: dict = {}  # per course, language and catalog: whether every unit is translated
         # Renders {{help:…}} directives and tells the request's country; set by the help blueprint.
@@ -123,6 +127,7 @@ class ContentRepository:
             self._stamp = stamp
             self._lesson_views.clear()
             self._quiz_views.clear()
+            self._lesson_titles.clear()
             self._uses_roles.clear()
             self._complete.clear()
             for error in self._library.errors:
@@ -161,12 +166,10 @@ class ContentRepository:
 
     def lesson_view(self, course: Course, lesson: Lesson, language: Language) -> LessonView:
         """The lesson rendered in ``language`` (cached; per country too when it names help entries by role)."""
-        self.library  # noqa: B018 - refresh first, so a reload clears stale views
-        country = self.country_for(lesson)
-        key = (course.id, lesson.id, language.tag, country, id(self.catalogs.get(language.babel_id)))
+        key = self._lesson_key(course, lesson, language)
         view = self._lesson_views.get(key)
         if view is None:
-            localize = self.localizer(language, course.source_language, country)
+            localize = self.localizer(language, course.source_language, country=key[3])
             view = LessonView(
                 title=localize.text(lesson.title),
                 objectives=tuple(localize.text(item) for item in lesson.objectives),
@@ -176,6 +179,24 @@ class ContentRepository:
             )
             self._lesson_views.put(key, view)
         return view
+
+    def lesson_title(self, course: Course, lesson: Lesson, language: Language):
+        """The lesson's title rendered in ``language``, as its view has it (``lesson_view(…).title``), without
+        rendering the rest of the lesson: what a learner's page and the projector show of it."""
+        key = self._lesson_key(course, lesson, language)
+        view = self._lesson_views.get(key)
+        if view is not None:
+            return view.title
+        title = self._lesson_titles.get(key)
+        if title is None:
+            title = self.localizer(language, course.source_language, country=key[3]).text(lesson.title)
+            self._lesson_titles.put(key, title)
+        return title
+
+    def _lesson_key(self, course: Course, lesson: Lesson, language: Language) -> tuple:
+        """What a lesson rendered in ``language`` depends on, once the library is fresh."""
+        self.library  # noqa: B018 - refresh first, so a reload clears stale views
+        return (course.id, lesson.id, language.tag, self.country_for(lesson), id(self.catalogs.get(language.babel_id)))
 
     def quiz_view(self, course: Course, lesson: Lesson, language: Language) -> dict[str, QuestionView]:
         """The lesson's quiz questions rendered in ``language``, by question id (cached)."""
