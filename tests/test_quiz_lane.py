@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.i18n import LANGUAGE_COOKIE
 from quizapp.quizzes.models import QuizAnswer, QuizAttempt
+from quizapp.testing import right_answer_form
 
 from .support import DATA, another_process_holding, still_running_after
 from .test_lanes import SAME_HEADERS, FlaskRequests, csrf_of
@@ -116,8 +117,10 @@ def test_a_reflection_over_its_length_gets_the_forms_error_from_flask(app):
 
 def test_immediate_feedback_and_a_teachers_session_are_left_to_flask(app):
     client, page, csrf = learner(app, SECOND)
+    immediate = app.extensions["quizapp.content"].library.courses["sample-course"].lesson("second-lesson").quiz
+    every_answer = {name: value for question in immediate.questions for name, value in right_answer_form(question).items()}
     reached = FlaskRequests(app)
-    client.post(page, data={"csrf_token": csrf, "question": "x"})
+    client.post(page, data=dict(every_answer, csrf_token=csrf))  # every answer at once: the lane could store them
     assert reached.count == 1
     client, page, csrf = learner(app)
     with client.session_transaction() as session:
@@ -146,7 +149,7 @@ def test_a_body_over_the_apps_limit_is_refused_by_flask_not_stored_by_the_lane(m
     assert reached.count == 1 and counts(app) == (0, 0)
 
 
-def test_on_sqlite_the_lane_waits_for_its_write_turn_and_then_stores(make_app, tmp_path):
+def test_on_sqlite_the_lane_waits_for_its_write_turn_and_then_stores(make_app):
     """While another process (another gunicorn worker) has the write turn, the lane's transaction waits for
     it instead of sleeping in SQLite's busy handler; it is stored once the turn is free."""
     app = make_app(COURSES_DIR=str(DATA / "courses"))
@@ -159,7 +162,7 @@ def test_on_sqlite_the_lane_waits_for_its_write_turn_and_then_stores(make_app, t
     assert outcome() == 303 and counts(app) == (1, 6)
 
 
-def test_write_turns_are_for_a_sqlite_file_only(make_app, postgres):
+def test_write_turns_are_for_a_sqlite_file_only(postgres):
     from sqlalchemy import create_engine
 
     from quizapp.lanes import WriteTurns
