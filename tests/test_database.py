@@ -12,11 +12,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from flask_migrate.cli import db as db_cli
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.schema import DEFAULT_NAMING_CONVENTION
 
 from quizapp.classroom import service as classroom
 from quizapp.classroom.models import ClassSession
+from quizapp.database import DriverStatement
 from quizapp.extensions import db
 from quizapp.quizzes.retention import purge_attempts
 
@@ -319,3 +321,36 @@ def test_migrating_sqlite_fails_loudly_when_a_row_points_at_nothing(make_app):
         config = app.extensions["migrate"].migrate.get_config()
         with pytest.raises(RuntimeError, match=r"(?s)foreign_key_check found 1 row.*participants row 1 -> class_sessions"):
             command.upgrade(config, "head")
+
+
+def test_a_driver_statement_refuses_a_bind_the_driver_would_not_get_as_sqlalchemy_gives_it():
+    """psycopg gets the binds as they are, so a type SQLAlchemy converts first (a Date, say) is refused when
+    the statement is made, not stored wrong later; JSON is wrapped as SQLAlchemy's dialect wraps it."""
+    dialect = postgresql.psycopg.dialect()
+    with pytest.raises(TypeError, match="when"):
+        DriverStatement(sa.select(sa.bindparam("when", type_=sa.Date)), dialect)
+    made = DriverStatement(sa.select(sa.bindparam("value", type_=sa.JSON), sa.literal("live")), dialect)
+    assert made.json == {"value"} and list(made.constants.values()) == ["live"]
+
+
+def test_a_driver_statement_gives_its_row_and_the_json_sqlalchemy_would_store(make_pg_app):
+    app = make_pg_app()
+    statement = DriverStatement(sa.select(sa.bindparam("value", type_=sa.JSON), sa.bindparam("n", type_=sa.Integer) + 1), postgresql.psycopg.dialect())
+    with app.app_context():
+        assert statement.first(db.engine, {"value": {"a": ["ü", 1]}, "n": 41}) == ({"a": ["ü", 1]}, 42)
+
+
+def test_a_driver_statement_on_a_connection_that_died_raises_and_leaves_it_out_of_the_pool(make_pg_app):
+    """The error is SQLAlchemy's (the lanes catch it and leave the request to Flask), and the next statement
+    gets a live connection, not the dead one again."""
+    app = make_pg_app()
+    statement = DriverStatement(sa.select(sa.func.pg_backend_pid()), postgresql.psycopg.dialect())
+    with app.app_context():
+        pid = statement.first(db.engine, {})[0]
+        other = sa.create_engine(db.engine.url)  # not a connection of the app's pool: the dead one is there
+        with other.connect() as connection:
+            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        other.dispose()
+        with pytest.raises(sa.exc.DBAPIError):
+            statement.first(db.engine, {})
+        assert statement.first(db.engine, {})[0] != pid

@@ -17,6 +17,7 @@ from .classroom_helpers import control, live_room, make_teacher
 from .postgres import PostgresServer
 from .test_classroom import QUIZ
 from .test_database_outage import pg_ctl
+from .test_lanes import FlaskRequests, csrf_of
 from .test_quizzes import right_answers
 
 LEARNERS = 4
@@ -102,3 +103,21 @@ def test_after_a_restart_a_whole_class_answering_at_once_sees_no_error(classroom
     html = teacher.get(live).get_data(as_text=True)
     assert re.search(rf"\b{LEARNERS}\b", html)
     control(teacher, live, "reveal")
+
+
+def test_after_a_restart_an_answer_the_lane_would_take_is_stored_once(classroom):
+    """With CSRF on, as in production, the answer lane (quizapp/classroom/lanes.py) sends the answer itself:
+    its dead connection leaves the request to Flask, which stores it; the next answer is the lane's again."""
+    app, server, teacher, live, learners = classroom
+    app.config["WTF_CSRF_ENABLED"] = True
+    (first, first_page), (second, second_page) = learners[:2]
+    first_csrf, second_csrf = csrf_of(first, first_page), csrf_of(second, second_page)  # the pool holds a connection
+    restart(server)
+    question = QUIZ.questions[0]
+    reached = FlaskRequests(app)
+    assert first.post(first_page, data={"question": question.id, **right_answers(question), "csrf_token": first_csrf}).status_code == 303
+    assert reached.count == 1  # the lane's connection was dead: Flask took the answer
+    assert second.post(second_page, data={"question": question.id, **right_answers(question), "csrf_token": second_csrf}).status_code == 303
+    assert reached.count == 1  # taken by the lane
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SessionAnswer.id))) == 2

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from quizapp.classroom import service
+from quizapp.classroom.lanes import answer_once
 from quizapp.classroom.models import ClassSession
 from quizapp.classroom.report import build_report
 from quizapp.content_access import content
@@ -218,3 +219,27 @@ def test_every_foreign_key_leads_an_index_for_its_cascade(app):
                 if foreign_key["constrained_columns"][0] not in leading and table not in SMALL_TABLES:
                     unindexed.append(f"{table}.{foreign_key['constrained_columns'][0]}")
         assert unindexed == []
+
+
+def test_the_answer_lanes_one_statement_reads_no_whole_table(app):
+    """The lane's INSERT … SELECT (quizapp/classroom/lanes.py) finds the learner by token and their session
+    by its key, whatever the tables hold."""
+    with app.app_context():
+        live = the_session()
+        dialect = db.engine.dialect
+        compiled = answer_once(dialect.name).compile(dialect=dialect)
+        values = compiled.construct_params(
+            {
+                "token": live.learners[0].token,
+                "course_id": live.course.id,
+                "lesson_id": live.lesson.id,
+                "question_index": 0,
+                "question_id": live.question.id,
+                "value": None,
+                "score": 1.0,
+                "answered_at": utcnow(),
+            }
+        )
+        parameters = tuple(values[name] for name in compiled.positiontup) if compiled.positional else values
+        text = plan(compiled.string, parameters)
+        assert "participants" in text and not whole_table_reads(text, dialect.name), text

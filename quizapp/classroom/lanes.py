@@ -9,13 +9,17 @@ What every lane shares (the session cookie, the CSRF check, the 303) is in quiza
 
 **The answer** (``AnswerLane``, POST ``/<lang>/s/<token>``): the form is parsed, its CSRF token checked as
 Flask-WTF checks it (signed, fresh, the one in the visitor's session cookie, and on HTTPS a referrer from
-this host), the learner and their session read in one Core query, the answer checked as the form would
-check it, stored with ``INSERT … ON CONFLICT DO NOTHING`` and committed on the same connection, and the
-learner sent back to their page with the 303 Flask would send. Left to Flask: a survey, a self-paced
-session, a learner taken out, a question that is not the open one, an answer already given, a revealed
-question, an empty or tampered answer, an answer only the form can judge (a reflection, an ordering with
-a step used twice), a missing or bad CSRF token. Falling through is always safe: nothing is stored until the last
-step, and the unique index never stores an answer twice, so Flask finds it answered and redirects.
+this host), and the answer checked and scored as the form would, for the quiz question the form names (its
+id names one lesson and place in the library). Then one statement, ``INSERT … SELECT … ON CONFLICT DO
+NOTHING RETURNING``, reads the learner and their session, stores the answer only if that question is the
+session's open one and the learner may answer it, and gives back the new row: one round trip on
+PostgreSQL, in autocommit, sent by psycopg itself (database.DriverStatement). If a row came back, the
+learner is sent to their page with the 303 Flask would send. Left to Flask (no row, or not tried): a
+survey, a self-paced session, a learner taken out, a question that is not the open one, an answer already
+given, a revealed question, a closed session, an empty or tampered answer, an answer only the form can
+judge (a reflection, an ordering with a step used twice), a question id that two quiz questions share, a
+missing or bad CSRF token. Falling through is always safe: the statement stored nothing, or the unique
+index kept the first answer, so Flask finds it answered and redirects.
 
 **The page** (``LearnerPageLane``, GET ``/<lang>/s/<token>``): the steps every learner of a lesson sees
 alike (waiting, a fresh question, answered) are kept as skeletons by learner_pages.py, filled by Flask on
@@ -34,16 +38,17 @@ Host against TRUSTED_HOSTS, and on any database error (Flask retries after a dro
 503).
 """
 
+import functools
 import gzip
 import re
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, false, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie
 from werkzeug.wsgi import get_host
 
-from ..database import READS, insert_once
+from ..database import READS, DriverStatement, dialect_insert
 from ..help.choice import country_in_headers
 from ..help.countries import country_names
 from ..i18n import traditional_chinese_wanted
@@ -52,30 +57,39 @@ from ..questions import QUESTION_TYPES
 from ..quizzes.service import tampered
 from ..quizzes.widgets import field_name, widget_for
 from ..security import SECURITY_HEADERS
-from ..timeutil import aware, utcnow
+from ..timeutil import utcnow
 from . import service
 from .learner_pages import etag_attribute, field_key, skeleton_key
 from .models import ClassSession, Participant, SessionAnswer
 
 LEARNER_PATH = re.compile(r"^/([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)/s/([A-Za-z0-9_-]{16,32})$")  # /<lang>/s/<token>
 
-ANSWERING = (
+# The answer in one statement: the learner's row and their session's are read, checked and the answer
+# stored together, or nothing happens and no row comes back. The open question is the one the lane scored
+# the answer for (course, lesson, index); the unique index skips a resend.
+ANSWER_CHOSEN = (
     select(
+        ClassSession.id,
         Participant.id,
-        Participant.session_id,
-        Participant.removed,
-        ClassSession.mode,
-        ClassSession.state,
-        ClassSession.question_index,
-        ClassSession.revealed,
-        ClassSession.open_until,
-        ClassSession.course_id,
-        ClassSession.lesson_id,
-        exists().where(SessionAnswer.participant_id == Participant.id, SessionAnswer.question_id == bindparam("question_id")),
+        bindparam("question_id", type_=SessionAnswer.question_id.type),
+        bindparam("value", type_=SessionAnswer.value.type),
+        bindparam("score", type_=SessionAnswer.score.type),
+        bindparam("answered_at", type_=SessionAnswer.answered_at.type),
     )
     .join(Participant.session)
-    .where(Participant.token == bindparam("token"))
+    .where(
+        Participant.token == bindparam("token"),
+        Participant.removed.is_(false()),
+        ClassSession.mode == "live",
+        ClassSession.state == "question",
+        ClassSession.revealed.is_(false()),
+        or_(ClassSession.open_until.is_(None), ClassSession.open_until >= bindparam("answered_at")),
+        ClassSession.course_id == bindparam("course_id"),
+        ClassSession.lesson_id == bindparam("lesson_id"),
+        ClassSession.question_index == bindparam("question_index"),
+    )
 )
+ANSWER_COLUMNS = ("session_id", "participant_id", "question_id", "value", "score", "answered_at")
 LEARNER_PAGE = (
     select(
         Participant.id,
@@ -109,6 +123,7 @@ class AnswerLane(Lane):
         super().__init__(app, wsgi_app)
         self.see_other = SeeOther([("Vary", "Cookie, Accept-Language, Accept-Encoding"), *SECURITY_HEADERS.items()])  # as the route says
         self.write_turns = WriteTurns.for_engine(app.extensions[READS])
+        self._places = (None, {})
 
     def __call__(self, environ, start_response):
         match = LEARNER_PATH.match(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "POST" else None
@@ -133,40 +148,69 @@ class AnswerLane(Lane):
             return False
 
     def store(self, token: str, form) -> bool:
-        """Read the learner, check the answer as the route would, store it; False for anything else."""
-        # The reads engine: autocommit on PostgreSQL, so the read and the INSERT (one statement, atomic and
-        # durable by itself) are a round trip each, without BEGIN and COMMIT. Under READ COMMITTED the INSERT
-        # sees what a transaction around both would.
+        """Check the answer as the route would and store it in one statement; False for anything else."""
+        place = self.places().get(form.get("question", ""))
+        if place is None:
+            return False
+        course_id, lesson_id, index, question = place
+        if tampered([question], form):
+            return False
+        answer = widget_for(question).answer_from_values(question, form.getlist(field_name(question)))
+        if answer is None:
+            return False
+        value = answer[0]
+        row = {
+            "token": token,
+            "course_id": course_id,
+            "lesson_id": lesson_id,
+            "question_index": index,
+            "question_id": question.id,
+            "value": value,
+            "score": QUESTION_TYPES[question.type].score(question, value),
+            "answered_at": utcnow(),
+        }
         engine = self.app.extensions[READS]
-        with engine.connect() as connection:
-            row = connection.execute(ANSWERING, {"token": token, "question_id": form.get("question", "")}).first()
-            if row is None:
-                return False
-            participant_id, session_id, removed, mode, state, index, revealed, open_until, course_id, lesson_id, answered = row
-            if removed or answered or mode != "live" or state != "question" or revealed or (open_until and aware(open_until) < utcnow()):
-                return False
-            question = open_question(self.app, course_id, lesson_id, index)
-            if question is None or question.id != form.get("question") or tampered([question], form):
-                return False
-            answer = widget_for(question).answer_from_values(question, form.getlist(field_name(question)))
-            if answer is None:
-                return False
-            value = answer[0]
-            row = {
-                "session_id": session_id,
-                "participant_id": participant_id,
-                "question_id": question.id,
-                "value": value,
-                "score": QUESTION_TYPES[question.type].score(question, value),
-                "text": None,
-                "answered_at": utcnow(),
-            }
-            # Stored now, or by a resend that won the race (the unique index keeps the first): either way the
-            # learner's answer stands and Flask would redirect them to their page, as here.
-            with self.write_turns:
-                connection.execute(insert_once(SessionAnswer, engine.dialect.name), row)
-                connection.commit()
-        return True
+        if engine.dialect.name == "postgresql":  # one round trip in autocommit (atomic and durable by itself)
+            return answer_by_driver(engine.dialect).first(engine, row) is not None
+        with engine.connect() as connection, self.write_turns:
+            stored = connection.execute(answer_once(engine.dialect.name), row).first()
+            connection.commit()
+        return stored is not None
+
+    def places(self) -> dict:
+        """Each question id of the library's quizzes → (course id, lesson id, index, question), for the ids
+        that only one quiz question has (an id two lessons share is left to Flask, which reads the session's
+        lesson first). Made again when the library is."""
+        library = self.app.extensions["quizapp.content"].library
+        if self._places[0] is not library:
+            self._places = (library, question_places(library))
+        return self._places[1]
+
+
+def question_places(library) -> dict:
+    """See ``AnswerLane.places``."""
+    places, shared = {}, set()
+    for course in library.courses.values():
+        for lesson in course.lessons:
+            for index, question in enumerate(lesson.quiz.questions if lesson.quiz is not None else ()):
+                if question.id in places:
+                    shared.add(question.id)
+                places[question.id] = (course.id, lesson.id, index, question)
+    return {question_id: place for question_id, place in places.items() if question_id not in shared}
+
+
+@functools.cache
+def answer_once(dialect_name: str):
+    """The answer's INSERT … SELECT (ANSWER_CHOSEN), skipping a resend, returning the new row's id: built once
+    per process (building it and its cache key cost as much as running it)."""
+    statement = dialect_insert(dialect_name)(SessionAnswer.__table__).from_select(ANSWER_COLUMNS, ANSWER_CHOSEN)
+    return statement.on_conflict_do_nothing().returning(SessionAnswer.__table__.c.id)
+
+
+@functools.cache
+def answer_by_driver(dialect) -> DriverStatement:
+    """``answer_once`` on PostgreSQL, sent by psycopg itself (database.DriverStatement)."""
+    return DriverStatement(answer_once(dialect.name), dialect)
 
 
 class LearnerPageLane(Lane):
