@@ -131,6 +131,10 @@ class DefaultConfig:
     # Lessons, courses, the library, help and guides served from rendered bytes kept per worker (page_cache.py).
     # False renders every page afresh (the benchmark compares both).
     PAGE_CACHE = True
+    # A page, a page's skeleton, a field or a quiz's form class is kept from the time a worker makes it for
+    # this many requests (nginx's proxy_cache_min_uses): pages asked for once (a sweep through every
+    # language) do not fill every worker's memory. 1 keeps everything from its first use (quizapp/caches.py).
+    PAGE_CACHE_MIN_USES = 2
 
 
 # -- the check at start-up -------------------------------------------------------------------------------
@@ -261,6 +265,7 @@ SETTINGS: dict[str, Callable] = {
     "TRUSTED_PROXIES": whole_number(0),
     "MAX_CONTENT_LENGTH": optional(whole_number(1)),
     "PAGE_CACHE": true_or_false,
+    "PAGE_CACHE_MIN_USES": whole_number(1),
 }
 
 

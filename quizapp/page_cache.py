@@ -62,9 +62,9 @@ class PageCache(LRU):
     """Rendered pages, one cache per app (so per worker process); ``responses`` holds the finished responses
     :class:`FastPath` replays."""
 
-    def __init__(self, size: int = MAX_PAGES):
-        super().__init__(size)
-        self.responses = LRU(size)
+    def __init__(self, size: int = MAX_PAGES, min_uses: int = 1):
+        super().__init__(size, min_uses)
+        self.responses = LRU(size, min_uses)
 
     def clear(self) -> None:
         super().clear()
@@ -175,7 +175,7 @@ def replay(finished: FinishedResponse, environ, start_response):
 
 def init_app(app) -> None:
     """One cache per app; ``PAGE_CACHE = False`` turns it off (every page rendered afresh)."""
-    app.extensions["quizapp.page_cache"] = PageCache()
+    app.extensions["quizapp.page_cache"] = PageCache(min_uses=app.config["PAGE_CACHE_MIN_USES"])
     app.wsgi_app = FastPath(app, app.wsgi_app)
 
 

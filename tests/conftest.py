@@ -65,7 +65,9 @@ def make_app(tmp_path, migrated_database):
         database = tmp_path / "test.sqlite"
         if not database.exists():
             shutil.copyfile(migrated_database, database)
-        settings = {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "PASSWORD_HASH_METHOD": FAST_HASH}
+        # Caches keep what they make from its first use, so a test of what a cache serves asks once, not
+        # twice; tests/test_caches.py checks the production default (kept from the second use).
+        settings = {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "PASSWORD_HASH_METHOD": FAST_HASH, "PAGE_CACHE_MIN_USES": 1}
         settings.update(config)
         app = create_app(settings)
         apps.append(app)

@@ -29,6 +29,10 @@ def fragments_of(app):
     return app.extensions["quizapp.fragments"]
 
 
+def form_classes_of(app):
+    return app.extensions["quizapp.form_classes"]
+
+
 def csrf_token_in(html: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
@@ -133,19 +137,18 @@ def test_a_quiz_view_made_again_after_it_was_dropped_finds_its_form_class_and_fi
     """The repository keeps few quiz views; the form classes and fields made from one are keyed by what it
     was rendered from, so they neither keep it alive nor have to be made again with it."""
     from quizapp.content.repository import QuestionView, QuizView
-    from quizapp.quizzes import service
 
     app = make_app(COURSES_DIR=str(course_tree))
     client = app.test_client()
     path = start_quiz(client)
     first = client.get(path).get_data(as_text=True)
-    kept = [entry for entry in fragments_of(app)._items.values()] + list(service._form_classes.values())
+    kept = [*fragments_of(app)._items.values(), *form_classes_of(app)._items.values()]
     assert kept and not any(isinstance(source, QuestionView | QuizView) for sources, _value in kept for source in sources)
 
     app.extensions["quizapp.content"]._quiz_views.clear()  # the view is dropped …
     app.extensions["quizapp.quiz_fields"].clear()  # … and the page must be made with a form again
-    classes, misses = len(service._form_classes), fragments_of(app).misses
+    classes, misses = len(form_classes_of(app)._items), fragments_of(app).misses
     again = client.get(path).get_data(as_text=True)
     assert len(app.extensions["quizapp.content"]._quiz_views._items) == 1  # made again, for the form
-    assert len(service._form_classes) == classes and fragments_of(app).misses == misses
+    assert len(form_classes_of(app)._items) == classes and fragments_of(app).misses == misses
     assert without_csrf_token(again) == without_csrf_token(first)

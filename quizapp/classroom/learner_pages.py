@@ -41,8 +41,9 @@ MAX_FIELDS = 2048
 
 def init_app(state) -> None:
     """Called when the learners' blueprint is registered: one cache of each per app."""
-    state.app.extensions["quizapp.learner_pages"] = SourcedLRU(MAX_SKELETONS)
-    state.app.extensions["quizapp.learner_fields"] = SourcedLRU(MAX_FIELDS)
+    min_uses = state.app.config["PAGE_CACHE_MIN_USES"]
+    state.app.extensions["quizapp.learner_pages"] = SourcedLRU(MAX_SKELETONS, min_uses)
+    state.app.extensions["quizapp.learner_fields"] = SourcedLRU(MAX_FIELDS, min_uses)
 
 
 def render_learner_page(context: dict) -> str:

@@ -7,7 +7,7 @@ made of, and a learner's page is assembled from it. A field holding an answer or
 (the learner's own text never becomes a key).
 """
 
-from flask import current_app
+from flask import current_app, g
 from markupsafe import Markup
 
 from ..caches import SourcedLRU
@@ -16,10 +16,12 @@ from .widgets.base import field_name
 
 # Questions × languages × orders a worker keeps; each a few hundred bytes to a few KB.
 MAX_FRAGMENTS = 4096
+# flask.g: the fields this request has made or found already.
+MADE_FIELDS = "quizapp_made_fields"
 
 
 def init_app(app) -> None:
-    app.extensions["quizapp.fragments"] = SourcedLRU(MAX_FRAGMENTS)
+    app.extensions["quizapp.fragments"] = SourcedLRU(MAX_FRAGMENTS, app.config["PAGE_CACHE_MIN_USES"])
     app.add_template_global(question_field, "question_field")
 
 
@@ -35,10 +37,13 @@ def question_field(form, question, view, number, total=None) -> Markup:
     # (it keeps a few), and a remade view must find the fields made from its predecessor.
     sources = (question, view.catalog, ui_translations())
     key = (id(question), view.stamp, id(sources[2]), field_state(field), number, total)
-    html = cache.get(key, sources)
+    # A page that keeps its fields asks for each twice (to keep it, then in its template): one use.
+    made = g.setdefault(MADE_FIELDS, {})
+    html = made.get(key) or cache.get(key, sources)
     if html is None:
         html = Markup(render(form, question, view, number, total))
         cache.put(key, sources, html)
+    made[key] = html
     return html
 
 

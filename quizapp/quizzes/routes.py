@@ -119,8 +119,10 @@ MAX_QUIZ_FIELDS = 4096
 
 @bp.record_once
 def keep_skeletons(state) -> None:
-    state.app.extensions["quizapp.quiz_pages"] = SourcedLRU(MAX_QUIZ_SKELETONS)
-    state.app.extensions["quizapp.quiz_fields"] = SourcedLRU(MAX_QUIZ_FIELDS)
+    min_uses = state.app.config["PAGE_CACHE_MIN_USES"]
+    state.app.extensions["quizapp.quiz_pages"] = SourcedLRU(MAX_QUIZ_SKELETONS, min_uses)
+    state.app.extensions["quizapp.quiz_fields"] = SourcedLRU(MAX_QUIZ_FIELDS, min_uses)
+    state.app.extensions["quizapp.form_classes"] = SourcedLRU(service.FORM_CLASSES_MAX, min_uses)
 
 
 def keeps_pages() -> bool:

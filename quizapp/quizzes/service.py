@@ -6,10 +6,9 @@ database, so any worker on any server can serve any step of it.
 
 import random
 import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 
+from flask import current_app
 from sqlalchemy import bindparam, select, update
 
 from ..content.models import Option, Question
@@ -45,11 +44,9 @@ def option_ids(question: Question, token: str) -> tuple[str, ...]:
 
 
 # Form classes per (questions, what their localized views were rendered from): their fields and labels are
-# the same for every attempt in a language, so they are built once per worker; each attempt's option order is
-# applied when a form is bound.
+# the same for every attempt in a language, so a worker keeps them (quizzes/routes.py makes the cache); each
+# attempt's option order is applied when a form is bound.
 FORM_CLASSES_MAX = 128
-_form_classes: OrderedDict = OrderedDict()
-_form_classes_lock = Lock()
 
 
 def build_form(questions, views, token: str, **kwargs) -> TextForm:
@@ -70,11 +67,10 @@ def form_class(questions: tuple, views) -> type:
     """
     key = (tuple(question.id for question in questions), views.stamp)
     sources = (views.catalog, *questions)
-    with _form_classes_lock:
-        cached = _form_classes.get(key)
-        if cached is not None and all(a is b for a, b in zip(cached[0], sources, strict=True)):
-            _form_classes.move_to_end(key)
-            return cached[1]
+    kept = current_app.extensions["quizapp.form_classes"]
+    cached = kept.get(key, sources)
+    if cached is not None:
+        return cached
 
     class QuizForm(TextForm):
         pass
@@ -84,10 +80,7 @@ def form_class(questions: tuple, views) -> type:
         choices = [(option.id, inline_html(view.options[option.id].text)) for option in question.options if view.options[option.id].text]
         for name, field in widget_for(question).fields(question, inline_html(view.prompt), choices).items():
             setattr(QuizForm, name, field)
-    with _form_classes_lock:
-        _form_classes[key] = (sources, QuizForm)
-        while len(_form_classes) > FORM_CLASSES_MAX:
-            _form_classes.popitem(last=False)
+    kept.put(key, sources, QuizForm)
     return QuizForm
 
 
