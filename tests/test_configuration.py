@@ -27,6 +27,7 @@ TYPOS = [
     ("TRUSTED_PROXIES", "yes", "a whole number, 0 or more"),
     ("SQLITE_BUSY_TIMEOUT_MS", "5s", "a whole number, 0 or more"),
     ("SQLITE_SYNCHRONOUS", "OFF", "'NORMAL' or 'FULL'"),
+    ("PAGE_CACHE_MIN_USES", "0", "a whole number, 1 or more"),
     ("HELP_STALE_MONTHS", "12 months", "a whole number, 1 or more"),
     ("MAX_CONTENT_LENGTH", "256k", "a whole number, 1 or more, or None"),
     ("PUBLIC_URL", "kizuna.school.example", "an http:// or https:// address"),
