@@ -147,9 +147,11 @@ def translate_update(domain):
 
 @translate_cli.command("compile")
 def translate_compile():
-    """Compile the .po catalogs into .mo files."""
+    """Compile the .po catalogs into .mo files, and count how complete each language is for the
+    translations page (quizapp/translating/progress.py)."""
     for path in _catalogs().compile():
         click.echo(f"compiled {path}")
+    click.echo(f"counted {current_app.extensions['quizapp.translation_progress'].write()}")
 
 
 @translate_cli.command("check")

@@ -141,3 +141,30 @@ def test_check_fails_on_a_defect_in_an_incubating_language(incubating):
     result = runner.invoke(args=["translate", "check"])
     assert result.exit_code == 1
     assert "figures differ: the source's 613000 not found" in result.output
+
+
+def test_compile_counts_once_and_the_app_reads_that_count_until_a_catalog_changes(tmp_path, make_app):
+    """Counting reads every catalog (most of a second, and megabytes left in the worker's heap), so
+    ``translate compile`` counts and writes the result; the app reads it while the catalogs are those it was
+    counted from, and counts again when one changes."""
+    from quizapp.translating.progress import PROGRESS_FILE, TranslationProgress
+
+    directory = tmp_path / "translations"
+    shutil.copytree(PROJECT_ROOT / "translations", directory, ignore=shutil.ignore_patterns("*.mo", PROGRESS_FILE))
+    app = make_app(TRANSLATIONS_DIR=str(directory), LANGUAGES_FILE=str(directory / "languages.yml"))
+    result = app.test_cli_runner().invoke(args=["translate", "compile"])
+    assert result.exit_code == 0, result.output
+    assert f"counted {directory / PROGRESS_FILE}" in result.output
+    with app.test_request_context("/en/translations"):
+        counted = TranslationProgress(directory)._count()
+        assert TranslationProgress(directory).statuses() == counted
+        assert set(counted) >= set(TRANSLATED)
+
+        written = json.loads((directory / PROGRESS_FILE).read_text(encoding="utf-8"))
+        written["statuses"]["ja"]["domains"]["messages"][1] = 1  # what the app shows now comes from the file
+        (directory / PROGRESS_FILE).write_text(json.dumps(written), encoding="utf-8")
+        assert TranslationProgress(directory).statuses()["ja"].domains["messages"].translated == 1
+
+        po = directory / "ja" / "LC_MESSAGES" / "messages.po"
+        po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a translator saved it
+        assert TranslationProgress(directory).statuses()["ja"] == counted["ja"]
