@@ -179,6 +179,6 @@ class DriverStatement:
         except Error as error:
             if driver.broken or driver.closed:
                 pooled.invalidate(error)
-            raise DBAPIError.instance(self.sql, values, error, Error) from error
+            raise DBAPIError.instance(self.sql, values, error, Error, hide_parameters=True) from error
         finally:
             pooled.close()
