@@ -58,6 +58,10 @@ class LRU:
             self._offered.popitem(last=False)
         return False
 
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._items
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

@@ -121,7 +121,7 @@ MAX_QUIZ_FIELDS = 4096
 def keep_skeletons(state) -> None:
     min_uses = state.app.config["PAGE_CACHE_MIN_USES"]
     state.app.extensions["quizapp.quiz_pages"] = SourcedLRU(MAX_QUIZ_SKELETONS, min_uses)
-    state.app.extensions["quizapp.quiz_fields"] = SourcedLRU(MAX_QUIZ_FIELDS, min_uses)
+    state.app.extensions["quizapp.quiz_fields"] = SourcedLRU(MAX_QUIZ_FIELDS)  # kept with their page: new_attempt_page
     state.app.extensions["quizapp.form_classes"] = SourcedLRU(service.FORM_CLASSES_MAX, min_uses)
 
 
@@ -168,13 +168,16 @@ def new_attempt_page(context: dict, token: str) -> str:
     form, views, questions = context["form"], context["views"], context["questions"]
     sources = page_sources()
     key = skeleton_key(context["course"], context["lesson"])
-    kept_fields = current_app.extensions["quizapp.quiz_fields"]
-    fields = {}
-    for number, question in enumerate(questions, 1):
-        field = question_field(form, question, views[question.id], number, len(questions))
-        kept_fields.put(field_key(key, number, question, token), sources, field)  # the fragment cache's own object
-        fields[f"field{number}"] = field
-    return skeletons.serve(current_app.extensions["quizapp.quiz_pages"], key, sources, token, fields, lambda: render_template("quizzes/quiz.html", **context))
+    fields = {f"field{number}": question_field(form, question, views[question.id], number, len(questions)) for number, question in enumerate(questions, 1)}
+    kept_pages = current_app.extensions["quizapp.quiz_pages"]
+    html = skeletons.serve(kept_pages, key, sources, token, fields, lambda: render_template("quizzes/quiz.html", **context))
+    # Fields by order are kept once their page is (from its second use, caches.py): a page asked for once
+    # keeps nothing, and each order of a kept page is kept from its first use (a quiz has many orders).
+    if key in kept_pages:
+        kept_fields = current_app.extensions["quizapp.quiz_fields"]
+        for number, question in enumerate(questions, 1):
+            kept_fields.put(field_key(key, number, question, token), sources, fields[f"field{number}"])  # the fragment cache's own object
+    return html
 
 
 def take_one_at_a_time(course, lesson, quiz, token, attempt, views):
