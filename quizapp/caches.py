@@ -1,12 +1,15 @@
 """Bounded caches: what a worker keeps of the work it has done (pages, skeletons, fields, views) has a ceiling,
 so a worker that has served every page in every language holds a few MB of it, not everything it ever made.
 
-And the pages and their parts are kept from their second use on (``min_uses``, PAGE_CACHE_MIN_USES, like
-nginx's ``proxy_cache_min_uses``): most of what a worker could keep is asked for once (a library of courses
-× ten languages × help countries × progress states, a teacher looking through every language, a crawler, the
+And pages are kept from their second use on (``min_uses``, PAGE_CACHE_MIN_USES, like nginx's
+``proxy_cache_min_uses``): most of what a worker could keep is asked for once (a library of courses × ten
+languages × help countries × progress states, a teacher looking through every language, a crawler, the
 benchmark's sweep of 680 pages), while what a class uses is asked for dozens of times. Keeping everything
 filled a worker with 12 MB of pages, fields and forms nobody asked for again; a page asked for twice is
-rendered once more, then kept.
+rendered once more, then kept. So wait: the page cache and its finished responses, the quiz pages'
+skeletons, the question fields (fragments) and the form classes. A quiz page's fields by option order are
+kept once its skeleton is (quizzes/routes.py). A learner's page in a live session and its fields are kept
+from their first use: a whole class asks for them at once (classroom/learner_pages.py).
 """
 
 from collections import OrderedDict

@@ -131,9 +131,10 @@ class DefaultConfig:
     # Lessons, courses, the library, help and guides served from rendered bytes kept per worker (page_cache.py).
     # False renders every page afresh (the benchmark compares both).
     PAGE_CACHE = True
-    # A page, a page's skeleton, a field or a quiz's form class is kept from the time a worker makes it for
-    # this many requests (nginx's proxy_cache_min_uses): pages asked for once (a sweep through every
-    # language) do not fill every worker's memory. 1 keeps everything from its first use (quizapp/caches.py).
+    # A page, a quiz page's skeleton, a question's field or a quiz's form class is kept from the time a
+    # worker makes it for this many requests (nginx's proxy_cache_min_uses): pages asked for once (a sweep
+    # through every language) do not fill every worker's memory. 1 keeps them from their first use; a
+    # learner's page in a live session always is (quizapp/caches.py).
     PAGE_CACHE_MIN_USES = 2
 
 

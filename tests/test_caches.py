@@ -7,7 +7,9 @@ from flask import request_started
 from quizapp.caches import LRU
 from quizapp.config import DefaultConfig
 
+from .classroom_helpers import make_teacher
 from .test_fragments import without_csrf_token
+from .test_lanes import classroom, served
 
 LESSON = "/en/courses/understanding-hikikomori/what-is-hikikomori/"
 QUIZ = LESSON + "quiz/abcdefghijklmnopqrstuv"
@@ -74,3 +76,13 @@ def test_walking_every_page_of_a_language_once_keeps_none_and_a_quiz_page_asked_
     page = client.get(QUIZ).get_data(as_text=True)  # a first use in English
     assert without_csrf_token(client.get(QUIZ).get_data(as_text=True)) == without_csrf_token(page)
     assert all(count > 0 for name, count in kept(app).items() if name != "quizapp.page_cache")  # quiz pages are kept in parts
+
+
+def test_a_live_learners_page_is_kept_from_its_first_use_as_deployed(make_app):
+    """A question's page is asked for by a whole class at once: its skeleton and the learner's field are
+    kept the first time Flask renders them, so the next request comes from the lane."""
+    app = make_app(PAGE_CACHE_MIN_USES=2)
+    make_teacher(app)
+    _teacher, _live, [(learner, page)] = classroom(app, learners=1)
+    assert not served(app, learner, page)[1]  # rendered by Flask, and kept
+    assert served(app, learner, page)[1]
