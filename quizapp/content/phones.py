@@ -27,6 +27,10 @@ LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
 YEAR_RANGE = re.compile(r"^(1[89]|20)\d\d\s*[-\u2010-\u2015]\s*(1[89]|20)\d\d$")
 IDENTIFIER_BEFORE = re.compile(r"\b(pubmed|pmid|doi|isbn|issn|arxiv)\W*$", re.I)
 MIN_DIGITS_FOR_MATCHER = 6
+# Luxembourg has numbers of four to six digits, so there every year ("2025"), page range ("264-270") and
+# volume and page ("2023. 29") is a valid number. A number shorter than this is flagged only when help.yml
+# lists it (the short codes above).
+MIN_DIGITS_OF_A_FULL_NUMBER = 7
 
 
 def normalise_digits(text: str) -> str:
@@ -50,6 +54,8 @@ def _phone_numbers_in(text: str, regions: tuple, known: frozenset) -> tuple[str,
         for region in regions:
             for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
                 if YEAR_RANGE.match(match.raw_string) or IDENTIFIER_BEFORE.search(text[: match.start]):
+                    continue
+                if sum(char.isdigit() for char in match.raw_string) < MIN_DIGITS_OF_A_FULL_NUMBER:
                     continue
                 if match.raw_string not in found:
                     found.append(match.raw_string)
