@@ -140,8 +140,8 @@ class DriverStatement:
     the statement (once) and lends the connection from the app's one pool; psycopg sends it as a prepared
     statement in autocommit (one round trip, no BEGIN or COMMIT), and the connection goes back to the pool
     as it came. Binds are passed as psycopg adapts them, so only types it adapts as SQLAlchemy does are
-    allowed, and JSON, which is wrapped in psycopg's ``Json`` as SQLAlchemy's psycopg dialect wraps it. A driver error is raised as
-    SQLAlchemy's ``DBAPIError``, and a connection that broke is dropped from the pool, as SQLAlchemy does.
+    allowed, and JSON, wrapped in psycopg's ``Json`` as SQLAlchemy's psycopg dialect wraps it. A driver
+    error is raised as SQLAlchemy's ``DBAPIError``, and a connection that broke is dropped from the pool.
     """
 
     PASSED_AS_IS = (sqltypes.String, sqltypes.Integer, sqltypes.Float, sqltypes.DateTime, sqltypes.Boolean)

@@ -52,8 +52,9 @@ class TranslationProgress:
     def _count(self) -> dict:
         from ..catalogs import project_catalogs  # the catalog tools, loaded on first count only
 
-        catalogs = project_catalogs(current_app.config, current_app.extensions["quizapp.content"].library, languages=self._tags())
-        return {status.language: status for status in catalogs.status(self._tags(), with_problems=False)}
+        tags = self._tags()
+        catalogs = project_catalogs(current_app.config, current_app.extensions["quizapp.content"].library, languages=tags)
+        return {status.language: status for status in catalogs.status(tags, with_problems=False)}
 
     def _counted_before(self, key: tuple) -> dict | None:
         """The counts ``write`` left, if made from these very catalog files for these languages; else None."""
