@@ -119,6 +119,8 @@ MAX_QUIZ_FIELDS = 4096
 
 @bp.record_once
 def keep_skeletons(state) -> None:
+    """One cache of each per app: quiz skeletons, their fields by order, and the form classes every quiz
+    and classroom form is built from (service.form_class)."""
     min_uses = state.app.config["PAGE_CACHE_MIN_USES"]
     state.app.extensions["quizapp.quiz_pages"] = SourcedLRU(MAX_QUIZ_SKELETONS, min_uses)
     state.app.extensions["quizapp.quiz_fields"] = SourcedLRU(MAX_QUIZ_FIELDS)  # kept with their page: new_attempt_page
